@@ -1,0 +1,193 @@
+"""GitHub: daily snapshots of repository counters, and the retained-star history walked once then kept current.
+
+Endpoints: GET /repos/{owner}/{repo} (stargazers_count, forks, subscribers_count, open issues, created_at)
+and GET /repos/{owner}/{repo}/stargazers/history (weeks newest first, stars given per day that still exist).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+import requests
+
+from collectors import store
+from collectors.errors import PayloadError, SourceError
+from collectors.http import HttpClient, base_url
+from collectors.runner import Context, Outcome
+from collectors.store import Observation
+
+SOURCE = "github"
+API_URL_ENV = "ECOTRENDS_GITHUB_URL"
+DEFAULT_API_URL = "https://api.github.com"
+HISTORY_PER_PAGE = 30  # the endpoint's maximum
+HISTORY_REFRESH_DAYS = 7  # daily exact counts come from the snapshots; the history is refreshed weekly
+QUOTA_RESERVE = 2  # requests left unused so a run never ends on a 403
+SNAPSHOT_METRICS = {
+    "stars": "stargazers_count",
+    "forks": "forks_count",
+    "watchers": "subscribers_count",  # watchers_count is the star count
+    "open_issues": "open_issues_count",  # open issues plus open pull requests
+}
+HISTORY_METRIC = "stars_given_retained"
+
+
+def make_client() -> HttpClient:
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return HttpClient(headers=headers)
+
+
+def api_url() -> str:
+    return base_url(API_URL_ENV, DEFAULT_API_URL)
+
+
+# --- network only -------------------------------------------------------------------------------------
+
+
+def fetch_repo(client: HttpClient, repo: str) -> dict:
+    response = client.get(f"{api_url()}/repos/{repo}")
+    payload = _json(response)
+    if not isinstance(payload, dict):
+        raise PayloadError(f"GET /repos/{repo}: expected a JSON object, got {type(payload).__name__}")
+    return payload
+
+
+def fetch_history_page(client: HttpClient, repo: str, page: int) -> tuple[list[dict], bool]:
+    """One page of weeks (newest first) and whether a next page exists."""
+    response = client.get(
+        f"{api_url()}/repos/{repo}/stargazers/history", params={"per_page": HISTORY_PER_PAGE, "page": page}
+    )
+    payload = _json(response)
+    if not isinstance(payload, list):
+        raise PayloadError(f"GET /repos/{repo}/stargazers/history page {page}: expected a JSON array")
+    return payload, "next" in response.links
+
+
+def quota_remaining(client: HttpClient) -> int | None:
+    last = client.last_response
+    value = last.headers.get("x-ratelimit-remaining") if last is not None else None
+    return int(value) if value and value.isdigit() else None
+
+
+def _json(response: requests.Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        raise PayloadError(f"{response.url}: answer is not JSON ({response.text[:80]!r})") from None
+
+
+# --- parsing (pure) -------------------------------------------------------------------------------------
+
+
+def parse_repo(payload: dict, repo: str, day: date) -> tuple[list[Observation], date]:
+    """Snapshot observations for `day` and the creation date; raises PayloadError on a missing field."""
+    origin = f"GET {DEFAULT_API_URL}/repos/{repo}"
+    rows = []
+    for metric, field in SNAPSHOT_METRICS.items():
+        value = payload.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise PayloadError(f"GET /repos/{repo}: field {field!r} is {value!r}, expected a non-negative integer")
+        rows.append(Observation(SOURCE, repo, metric, day, None, value, origin))
+    created = payload.get("created_at")
+    try:
+        created_on = datetime.strptime(str(created), "%Y-%m-%dT%H:%M:%SZ").date()
+    except ValueError:
+        raise PayloadError(f"GET /repos/{repo}: created_at {created!r} is not an ISO-8601 UTC time") from None
+    return rows, created_on
+
+
+def parse_history(weeks: list, repo: str, today: date) -> list[Observation]:
+    """Daily retained stars from the weekly rows; days after `today` (the partial week) are left out."""
+    origin = f"GET {DEFAULT_API_URL}/repos/{repo}/stargazers/history"
+    rows = []
+    for item in weeks:
+        if not isinstance(item, dict):
+            raise PayloadError(f"{origin}: week entry {item!r} is not an object")
+        week, days, total = item.get("week"), item.get("days"), item.get("total")
+        if not isinstance(week, int) or not isinstance(days, list) or len(days) != 7:
+            raise PayloadError(f"{origin}: week entry {item!r} lacks 'week' or 7 'days'")
+        if not all(isinstance(n, int) and n >= 0 for n in days):
+            raise PayloadError(f"{origin}: week {week} has non-count days {days!r}")
+        if isinstance(total, int) and total != sum(days):
+            raise PayloadError(f"{origin}: week {week} total {total} is not the sum of its days {days!r}")
+        start = datetime.fromtimestamp(week, UTC).date()
+        for offset, stars in enumerate(days):
+            day = start + timedelta(days=offset)
+            if day <= today:
+                rows.append(Observation(SOURCE, repo, HISTORY_METRIC, day, 1, stars, origin))
+    return rows
+
+
+# --- database only ---------------------------------------------------------------------------------------
+
+
+def save(conn: duckdb.DuckDBPyConnection, rows: list[Observation], run_id: int | None = None) -> int:
+    return store.upsert_observations(conn, rows, run_id)
+
+
+# --- joined ----------------------------------------------------------------------------------------------
+
+
+def collect(ctx: Context) -> Outcome:
+    """Snapshot every repository first (the exact daily series), then walk or refresh star histories."""
+    outcome = Outcome()
+    today = store.utc_now().date()
+    repos = [p.github for p in ctx.projects]
+    ctx.progress.add_total(len(repos) * 2)
+
+    for repo in repos:
+        try:
+            rows, created_on = parse_repo(fetch_repo(ctx.client, repo), repo, today)
+            with store.connect(ctx.db) as conn:
+                outcome.rows_written += save(conn, rows, ctx.run_id)
+                store.record_event(conn, SOURCE, repo, "created", created_on, f"GET {DEFAULT_API_URL}/repos/{repo}")
+        except SourceError as exc:
+            outcome.fail(repo, exc)
+        ctx.progress.step(f"{repo} snapshot")
+
+    for repo in repos:
+        try:
+            _update_history(ctx, repo, today, outcome)
+        except SourceError as exc:
+            outcome.fail(f"{repo} star history", exc)
+        ctx.progress.step(f"{repo} history")
+    return outcome
+
+
+def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> None:
+    """Walk the whole history once (resumable), then re-read only the pages newer than the last refresh."""
+    with store.connect(ctx.db) as conn:
+        complete = store.get_state(conn, SOURCE, repo, "history_complete") == "yes"
+        next_page = int(store.get_state(conn, SOURCE, repo, "history_next_page") or 1)
+        refreshed = store.get_state(conn, SOURCE, repo, "history_refreshed_on")
+    if complete and refreshed and (today - date.fromisoformat(refreshed)).days < HISTORY_REFRESH_DAYS:
+        return
+    # Pages shift by one week as time passes: resume one page early so no week is skipped.
+    page = 1 if complete else max(1, next_page - 1)
+    stop_before = date.fromisoformat(refreshed) - timedelta(days=7) if complete and refreshed else None
+    while True:
+        remaining = quota_remaining(ctx.client)
+        if remaining is not None and remaining <= QUOTA_RESERVE:
+            ctx.progress.step(f"{repo} history paused at page {page}: GitHub quota left {remaining}")
+            return
+        weeks, has_next = fetch_history_page(ctx.client, repo, page)
+        if page == 1 and not weeks:
+            raise PayloadError(f"{repo}: star history page 1 is empty; an existing repository always has weeks")
+        rows = parse_history(weeks, repo, today)
+        oldest = min((row.date for row in rows), default=None)
+        with store.connect(ctx.db) as conn:
+            outcome.rows_written += save(conn, rows, ctx.run_id)
+            done = not has_next or (stop_before is not None and oldest is not None and oldest <= stop_before)
+            if done:
+                store.set_state(conn, SOURCE, repo, "history_complete", "yes")
+                store.set_state(conn, SOURCE, repo, "history_refreshed_on", today.isoformat())
+                store.set_state(conn, SOURCE, repo, "history_next_page", "1")
+            else:
+                store.set_state(conn, SOURCE, repo, "history_next_page", str(page + 1))
+        if done:
+            return
+        page += 1

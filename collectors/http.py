@@ -1,0 +1,149 @@
+"""One HTTP client for every source: timeouts, a User-Agent, polite pacing and bounded retries.
+
+Retries cover 429, 5xx and connection errors, honour Retry-After and GitHub's rate-limit reset, and
+give up with a named error rather than sleeping past what a cron run should wait.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+
+from collectors import __version__
+from collectors.errors import AuthError, NotFoundError, RateLimitedError, SourceError, TransientError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"ecotrends/{__version__} (+https://github.com/ecotrends/ecotrends; adoption data research)"
+TIMEOUT = (10, 60)  # connect, read seconds
+MAX_ATTEMPTS = 4
+BACKOFF_SECONDS = 2.0
+MAX_WAIT_SECONDS = 120.0  # longer waits end the run for this source; the next cron run continues
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def pause(seconds: float) -> None:
+    """Every wait goes through here, so tests can replace it and never sleep."""
+    time.sleep(seconds)
+
+
+def base_url(env_var: str, default: str) -> str:
+    """The service's scheme and host, overridable for mirrors, proxies and local test servers."""
+    return os.environ.get(env_var, default).rstrip("/")
+
+
+class HttpClient:
+    """A requests session with pacing and retries; counts every request it sends."""
+
+    def __init__(
+        self,
+        min_interval: float = 0.0,
+        headers: Mapping[str, str] | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
+        max_wait: float = MAX_WAIT_SECONDS,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        if headers:
+            self.session.headers.update(headers)
+        self.min_interval = min_interval
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self.sleep = sleep or (lambda seconds: pause(seconds))
+        self.requests_made = 0
+        self._last_request = float("-inf")
+        self.last_response: requests.Response | None = None
+
+    def request(
+        self, method: str, url: str, *, allow_statuses: frozenset[int] = frozenset(), **kwargs: Any
+    ) -> requests.Response:
+        """Send with retries; return a 2xx response (or one in allow_statuses), else raise a named error."""
+        kwargs.setdefault("timeout", TIMEOUT)
+        shown = requests.Request(method, url, params=kwargs.get("params")).prepare().url  # for messages
+        for attempt in range(1, self.max_attempts + 1):
+            self._pace()
+            self.requests_made += 1
+            try:
+                response = self.session.request(method, url, **kwargs)
+                self.last_response = response
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt == self.max_attempts:
+                    raise TransientError(f"{method} {shown}: {type(exc).__name__} after {attempt} attempts") from None
+                self._wait(BACKOFF_SECONDS * 2 ** (attempt - 1), shown)
+                continue
+
+            if response.ok or response.status_code in allow_statuses:
+                return response
+            wait = rate_limit_wait(response)
+            if wait is not None or response.status_code in RETRY_STATUSES:
+                if wait is None:
+                    wait = BACKOFF_SECONDS * 2 ** (attempt - 1)
+                if wait > self.max_wait:
+                    raise RateLimitedError(
+                        f"{method} {shown}: rate limited (HTTP {response.status_code}); the source asks to wait "
+                        f"{wait:.0f} s, more than {self.max_wait:.0f} s; stored data left as it was"
+                    )
+                if attempt == self.max_attempts:
+                    kind = RateLimitedError if response.status_code in (403, 429) else TransientError
+                    raise kind(f"{method} {shown}: HTTP {response.status_code} after {attempt} attempts")
+                self._wait(wait, shown)
+                continue
+            raise error_for(method, shown, response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get(self, url: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", url, **kwargs)
+
+    def _pace(self) -> None:
+        gap = time.monotonic() - self._last_request
+        if gap < self.min_interval:
+            self.sleep(self.min_interval - gap)
+        self._last_request = time.monotonic()
+
+    def _wait(self, seconds: float, url: str) -> None:
+        log.info("waiting %.1f s before retrying %s", seconds, url)
+        self.sleep(seconds)
+
+
+def rate_limit_wait(response: requests.Response, now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait, from Retry-After or an exhausted GitHub quota; None if none."""
+    retry_after = response.headers.get("Retry-After")
+    if retry_after:
+        retry_after = retry_after.strip()
+        if retry_after.isdigit():
+            return float(retry_after)
+        try:
+            when = email.utils.parsedate_to_datetime(retry_after)
+            return max(0.0, when.timestamp() - (now or time.time()))
+        except (TypeError, ValueError):
+            pass
+    if response.headers.get("x-ratelimit-remaining") == "0" and response.status_code in (403, 429):
+        reset = response.headers.get("x-ratelimit-reset", "")
+        if reset.isdigit():
+            return max(1.0, float(reset) - (now or time.time()))
+    if response.status_code == 403 and "secondary rate limit" in response.text.lower():
+        return 60.0
+    return None
+
+
+def error_for(method: str, url: str, response: requests.Response) -> SourceError:
+    """A named error for a final non-retryable answer; never includes request headers (the token)."""
+    status = response.status_code
+    detail = _short_body(response)
+    if status == 404:
+        return NotFoundError(f"{method} {url}: not found (HTTP 404){detail}")
+    if status == 401:
+        return AuthError(f"{method} {url}: credentials refused (HTTP 401){detail}; check GITHUB_TOKEN")
+    return SourceError(f"{method} {url}: HTTP {status}{detail}")
+
+
+def _short_body(response: requests.Response) -> str:
+    text = " ".join(response.text.split())[:200]
+    return f": {text}" if text else ""

@@ -1,0 +1,292 @@
+"""The DuckDB file: schema from sql/, idempotent upserts, run records, cursors and the run lock.
+
+Connections are opened for one short unit of work and closed again, so that the app (another process)
+can read between a collector's writes: DuckDB admits one writing process at a time.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import random
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from collectors.config import REPO_ROOT, Project
+from collectors.errors import EcotrendsError, LockedError
+
+SQL_DIR = REPO_ROOT / "sql"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# A level (stars) never legitimately becomes 0; a count batch whose overlap turns mostly to 0 is an outage.
+_MAX_ZEROED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Observation:
+    source: str
+    subject: str
+    metric: str
+    date: date
+    window_days: int | None
+    value: float
+    origin: str
+
+
+def utc_now() -> datetime:
+    """Naive UTC timestamp: every timestamp in the database is UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    text = str(exc)
+    return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for one unit of work, waiting while another process holds DuckDB's file lock."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            conn = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05 + random.random() * 0.15)
+    try:
+        conn.execute("set TimeZone = 'UTC'")
+        yield conn
+    finally:
+        conn.close()
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    found = []
+    for file in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        match = _MIGRATION_NAME.match(file.name)
+        if not match:
+            raise EcotrendsError(f"{file}: migration files are named NNN_name.sql")
+        found.append((int(match.group(1)), file.stem, file))
+    return found
+
+
+def apply_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Apply pending migrations in order, then (re)create every view. Safe to run on every start."""
+    conn.execute(
+        "create table if not exists schema_version (version integer primary key, name varchar not null, "
+        "applied_at timestamp not null default current_timestamp)"
+    )
+    applied = {row[0] for row in conn.execute("select version from schema_version").fetchall()}
+    for version, name, file in migrations():
+        if version in applied:
+            continue
+        conn.execute("begin transaction")
+        try:
+            conn.execute(file.read_text(encoding="utf-8"))
+            conn.execute("insert into schema_version (version, name) values (?, ?)", [version, name])
+            conn.execute("commit")
+        except Exception:
+            conn.execute("rollback")
+            raise
+    for file in sorted((SQL_DIR / "views").glob("*.sql")):
+        conn.execute(file.read_text(encoding="utf-8"))
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+
+def init_db(path: Path) -> None:
+    with connect(path) as conn:
+        apply_schema(conn)
+
+
+def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
+    """Mirror data/projects.toml into the project tables in one transaction."""
+    conn.execute("begin transaction")
+    try:
+        conn.execute("delete from project_package")
+        conn.execute("delete from project")
+        conn.executemany(
+            "insert into project values (?, ?, ?, ?, ?, ?)",
+            [[p.id, p.name, p.github, p.arxiv_phrase, p.trends_term, p.color] for p in projects],
+        )
+        conn.executemany(
+            "insert into project_package values (?, ?)",
+            [[p.id, package] for p in projects for package in p.pypi],
+        )
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+
+
+class RefusedBatchError(EcotrendsError):
+    """A batch would overwrite real values with zeros; nothing of it was written."""
+
+
+def observations_frame(rows: Iterable[Observation], collected_at: datetime, run_id: int | None) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [(r.source, r.subject, r.metric, r.date, r.window_days or 0, float(r.value), r.origin) for r in rows],
+        columns=["source", "subject", "metric", "date", "window_days", "value", "origin"],
+    )
+    frame["collected_at"] = collected_at
+    frame["run_id"] = run_id
+    return frame
+
+
+def upsert_observations(
+    conn: duckdb.DuckDBPyConnection,
+    rows: Iterable[Observation] | pd.DataFrame,
+    run_id: int | None = None,
+    guard_zeros: bool = True,
+    replace: tuple[str, list] | None = None,
+) -> int:
+    """Insert or update observations in one transaction; returns how many rows were inserted or changed.
+
+    A point whose value and origin are unchanged is left alone, so a rerun writes nothing. With
+    guard_zeros, a batch that would turn stored non-zero values into zeros is refused whole. `replace` is
+    a delete statement run in the same transaction, for series that are replaced whole (Trends).
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else observations_frame(rows, utc_now(), run_id)
+    if frame.empty:
+        return 0
+    conn.register("incoming_batch", frame)
+    try:
+        conn.execute("begin transaction")
+        try:
+            if guard_zeros:
+                _refuse_zeroing(conn)
+            if replace is not None:
+                conn.execute(*replace)
+            changed = conn.execute(
+                """
+                insert into observation
+                select source, subject, metric, date::date, window_days::integer, value::double, origin,
+                    collected_at::timestamp, run_id::bigint
+                from incoming_batch
+                on conflict (source, subject, metric, date, window_days) do update set
+                    value = excluded.value,
+                    origin = excluded.origin,
+                    collected_at = excluded.collected_at,
+                    run_id = excluded.run_id
+                where observation.value <> excluded.value or observation.origin <> excluded.origin
+                """
+            ).fetchone()[0]
+            conn.execute("commit")
+        except Exception:
+            conn.execute("rollback")
+            raise
+    finally:
+        conn.unregister("incoming_batch")
+    return int(changed)
+
+
+def _refuse_zeroing(conn: duckdb.DuckDBPyConnection) -> None:
+    overlap, zeroed, zeroed_levels = conn.execute(
+        """
+        select
+            count(*),
+            count(*) filter (where b.value = 0 and o.value > 0),
+            count(*) filter (where b.value = 0 and o.value > 0 and o.window_days = 0)
+        from incoming_batch as b
+        join observation as o
+            on o.source = b.source and o.subject = b.subject and o.metric = b.metric
+            and o.date = b.date::date and o.window_days = b.window_days
+        """
+    ).fetchone()
+    if zeroed_levels or (overlap and zeroed / overlap > _MAX_ZEROED_SHARE):
+        raise RefusedBatchError(
+            f"refused a batch that would replace {zeroed} stored non-zero value(s) with 0 "
+            f"({zeroed_levels} of them levels); stored data left as it was"
+        )
+
+
+def record_event(conn: duckdb.DuckDBPyConnection, source: str, subject: str, event: str, day: date, origin: str) -> int:
+    changed = conn.execute(
+        """
+        insert into subject_event values (?, ?, ?, ?, ?, ?)
+        on conflict (source, subject, event) do update set
+            date = excluded.date, origin = excluded.origin, collected_at = excluded.collected_at
+        where subject_event.date <> excluded.date or subject_event.origin <> excluded.origin
+        """,
+        [source, subject, event, day, origin, utc_now()],
+    ).fetchone()[0]
+    return int(changed)
+
+
+def get_state(conn: duckdb.DuckDBPyConnection, source: str, subject: str, key: str) -> str | None:
+    row = conn.execute(
+        "select value from collector_state where source = ? and subject = ? and key = ?",
+        [source, subject, key],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_state(conn: duckdb.DuckDBPyConnection, source: str, subject: str, key: str, value: str) -> None:
+    conn.execute(
+        """
+        insert into collector_state values (?, ?, ?, ?, ?)
+        on conflict (source, subject, key) do update set value = excluded.value, updated_at = excluded.updated_at
+        """,
+        [source, subject, key, value, utc_now()],
+    )
+
+
+def start_run(conn: duckdb.DuckDBPyConnection, source: str, command: str) -> int:
+    return conn.execute(
+        "insert into collection_run (source, command, started_at, status) values (?, ?, ?, 'running') returning run_id",
+        [source, command, utc_now()],
+    ).fetchone()[0]
+
+
+def finish_run(
+    conn: duckdb.DuckDBPyConnection,
+    run_id: int,
+    status: str,
+    rows_written: int,
+    requests_made: int,
+    error: str | None = None,
+) -> None:
+    conn.execute(
+        "update collection_run set finished_at = ?, status = ?, rows_written = ?, requests_made = ?, error = ? "
+        "where run_id = ?",
+        [utc_now(), status, rows_written, requests_made, error, run_id],
+    )
+
+
+@contextmanager
+def run_lock(db: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the database for a whole run; a second run fails at once."""
+    lock_path = Path(f"{db}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")  # noqa: SIM115 - held open for the duration of the run
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise LockedError(
+                f"another ecotrends run is already writing to {db} (lock {lock_path} held by {holder}); "
+                "this run did nothing"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {utc_now():%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

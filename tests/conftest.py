@@ -1,0 +1,94 @@
+"""Shared test helpers: recorded HTTP exchanges served at the URL level, a fixed clock, a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import responses
+
+from collectors import http, store
+from collectors.config import load_projects
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+# The recordings were made on this day; collectors read "today" from store.utc_now.
+RECORDED_NOW = datetime(2026, 11, 22, 12, 0, 0)
+
+
+def load_recording(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def recording_body(recording: dict) -> str:
+    response = recording["response"]
+    if "body_json" in response:
+        return json.dumps(response["body_json"])
+    return response["body_text"]
+
+
+def add_recording(mock: responses.RequestsMock, name: str, url: str | None = None, **override: object) -> dict:
+    """Serve one recorded exchange (optionally at another URL or with another status)."""
+    recording = load_recording(name)
+    response = recording["response"]
+    headers = {k: v for k, v in response.get("headers", {}).items() if k.lower() != "content-type"}
+    content_type = next(
+        (v for k, v in response.get("headers", {}).items() if k.lower() == "content-type"), "text/plain"
+    )
+    mock.add(
+        recording["request"]["method"],
+        url or recording["request"]["url"],
+        body=override.get("body", recording_body(recording)),
+        status=int(override.get("status", response["status"])),
+        headers=headers,
+        content_type=content_type,
+    )
+    return recording
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """No test sleeps: waits are recorded instead, so tests can check the backoff asked for."""
+    waits: list[float] = []
+    monkeypatch.setattr(http, "pause", waits.append)
+    return waits
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    services = ("GITHUB", "PYPISTATS", "PYPI", "ARXIV", "TRENDS", "CLICKPY", "CLICKHOUSE")
+    for name in ("GITHUB_TOKEN", "ECOTRENDS_DB", "ECOTRENDS_PROJECTS", *(f"ECOTRENDS_{s}_URL" for s in services)):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr(store, "utc_now", lambda: RECORDED_NOW)
+    return RECORDED_NOW
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "ecotrends.duckdb"
+    store.init_db(path)
+    return path
+
+
+@pytest.fixture
+def projects():
+    return load_projects()
+
+
+@pytest.fixture
+def mock_http() -> Iterator[responses.RequestsMock]:
+    """Every request must match a recording; an unexpected one fails as a connection error."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with store.connect(db, read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()

@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import pytest
+
+from collectors.config import DEFAULT_PROJECTS_FILE, load_projects
+from collectors.errors import ConfigError
+
+VALID_ENTRY = """
+[[project]]
+id = "pytorch"
+name = "PyTorch"
+github = "pytorch/pytorch"
+pypi = ["torch"]
+arxiv_phrase = "pytorch"
+trends_term = "pytorch"
+"""
+
+
+def test_default_projects_are_the_five_frameworks():
+    projects = load_projects(DEFAULT_PROJECTS_FILE)
+    assert [p.id for p in projects] == ["tensorflow", "pytorch", "jax", "keras", "pytorch-lightning"]
+    tensorflow = projects[0]
+    assert tensorflow.github == "tensorflow/tensorflow"
+    assert len(tensorflow.pypi) > 1, "TensorFlow is published as more than one package"
+
+
+def test_adding_a_project_is_one_entry(tmp_path: Path):
+    path = tmp_path / "projects.toml"
+    path.write_text(DEFAULT_PROJECTS_FILE.read_text() + VALID_ENTRY.replace("pytorch", "mxnet").replace("torch", "mx"))
+    assert load_projects(path)[-1].github == "mxnet/mxnet"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (VALID_ENTRY.replace('github = "pytorch/pytorch"\n', ""), "project #1 (pytorch): field 'github' is missing"),
+        (VALID_ENTRY.replace('"pytorch/pytorch"', '"pytorch"'), "field 'github' = 'pytorch' is not a repository"),
+        (VALID_ENTRY.replace('["torch"]', '"torch"'), "field 'pypi' must be a non-empty list"),
+        (VALID_ENTRY.replace('["torch"]', '["Torch Vision"]'), "field 'pypi' has 'Torch Vision'"),
+        (VALID_ENTRY.replace('name = "PyTorch"', "name = 3"), "field 'name' must be a non-empty string, got 3"),
+        (VALID_ENTRY + 'colour = "red"\n', "unknown field(s) ['colour']"),
+        (VALID_ENTRY + VALID_ENTRY, "project pytorch: field 'id' = 'pytorch' is already used by project pytorch"),
+        ("[[project]\nid=", "not valid TOML"),
+        ("title = 'x'\n", "unknown top-level key(s) ['title']"),
+        ("", "no [[project]] entries"),
+    ],
+)
+def test_malformed_file_names_file_entry_and_field(tmp_path: Path, entry: str, expected: str):
+    path = tmp_path / "projects.toml"
+    path.write_text(entry)
+    with pytest.raises(ConfigError) as error:
+        load_projects(path)
+    assert str(path) in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_file_in_wrong_encoding_is_named(tmp_path: Path):
+    path = tmp_path / "projects.toml"
+    path.write_bytes(VALID_ENTRY.replace("PyTorch", "Py\xe9Torch").encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_projects(path)
+
+
+def test_missing_file(tmp_path: Path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_projects(tmp_path / "nope.toml")
