@@ -34,6 +34,7 @@ FIRST_RUN_MONTHS = 12  # `collect` looks back a year; `backfill` goes back to 20
 SETTLED_AFTER_DAY = 3  # the previous month is final once read on or after this day of the next month
 ZERO_RETRIES = 2
 ZERO_RETRY_PAUSE_SECONDS = 10.0
+IMPLAUSIBLE_ZERO_MEAN = 10  # papers a month: below this, an empty month can be real
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -100,7 +101,7 @@ def months_between(first: date, last: date) -> list[date]:
     months, current = [], first.replace(day=1)
     while current <= last:
         months.append(current)
-        current = (current + timedelta(days=32)).replace(day=1)
+        current = add_months(current, 1)
     return months
 
 
@@ -141,9 +142,14 @@ def save(conn: duckdb.DuckDBPyConnection, rows: list[Observation], run_id: int |
 # --- joined ----------------------------------------------------------------------------------------------
 
 
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def collect(ctx: Context) -> Outcome:
     today = store.utc_now().date()
-    start = (today.replace(day=1) - timedelta(days=31 * (FIRST_RUN_MONTHS - 1))).replace(day=1)
+    start = add_months(today.replace(day=1), -(FIRST_RUN_MONTHS - 1))
     return _collect_since(ctx, start, today)
 
 
@@ -171,7 +177,8 @@ def _collect_since(ctx: Context, start: date, today: date) -> Outcome:
 
 
 def _believable_total(ctx: Context, subject: str, metric: str, month: date, query: str) -> int:
-    """A zero is retried after a pause, and refused when the series had counts in the months before."""
+    """A zero is retried after a pause; it is refused where it would replace a stored count, or where the
+    months before averaged so many papers that zero is implausible (small series do have empty months)."""
     value = fetch_total(ctx.client, query)
     for _ in range(ZERO_RETRIES):
         if value:
@@ -180,15 +187,19 @@ def _believable_total(ctx: Context, subject: str, metric: str, month: date, quer
         value = fetch_total(ctx.client, query)
     if value:
         return value
+    _, last = month_bounds(month)
     with store.connect(ctx.db) as conn:
-        recent = conn.execute(
-            "select coalesce(max(value), 0) from observation where source = ? and subject = ? and metric = ? "
-            "and date between ? and ?",
-            [SOURCE, subject, metric, month - timedelta(days=100), month_bounds(month)[1]],
-        ).fetchone()[0]
-    if recent > 0:
+        same_month, recent_mean = conn.execute(
+            """
+            select max(value) filter (where date = ?), avg(value) filter (where date < ?)
+            from observation
+            where source = ? and subject = ? and metric = ? and date between ? and ?
+            """,
+            [last, month, SOURCE, subject, metric, add_months(month, -3), last],
+        ).fetchone()
+    if (same_month or 0) > 0 or (recent_mean or 0) >= IMPLAUSIBLE_ZERO_MEAN:
         raise PayloadError(
-            f"arXiv returned 0 papers {ZERO_RETRIES + 1} times for a series that had {int(recent)} recently; "
-            "treated as a transient outage, stored data kept"
+            f"arXiv returned 0 papers {ZERO_RETRIES + 1} times where {int(same_month or recent_mean)} were counted "
+            "before; treated as a transient outage, stored data kept"
         )
     return 0

@@ -41,7 +41,7 @@ def make_client() -> HttpClient:
 class _TrendsSession(TrendReq):
     """pytrends' protocol over our HTTP client and base URL; the constructor makes no request."""
 
-    def __init__(self, client: HttpClient, hl: str = "en-US", tz: int = 0) -> None:
+    def __init__(self, client: HttpClient, hl: str = "en-US", tz: int = 360) -> None:
         self.client = client
         self.base = base_url(API_URL_ENV, DEFAULT_API_URL)
         self.tz, self.hl, self.geo = tz, hl, ""
@@ -60,7 +60,8 @@ class _TrendsSession(TrendReq):
         return url.replace(DEFAULT_API_URL, self.base, 1)
 
     def GetGoogleCookie(self) -> dict[str, str]:
-        response = self.client.get(f"{self.base}/trends/explore/?geo={self.hl[-2:]}")
+        # Google answers this page with 404 yet sets the cookie (as recorded); pytrends ignores the status too.
+        response = self.client.get(f"{self.base}/trends/explore/?geo={self.hl[-2:]}", allow_statuses=frozenset({404}))
         return {name: value for name, value in response.cookies.items() if name == "NID"}
 
     def _get_data(self, url: str, method: str = "get", trim_chars: int = 0, **kwargs: object) -> dict:
