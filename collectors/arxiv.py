@@ -31,6 +31,7 @@ REQUEST_INTERVAL_SECONDS = 3.0
 DEEP_LEARNING_CATEGORIES = ("cs.LG", "cs.CV", "cs.CL", "cs.AI", "cs.NE", "stat.ML")
 DENOMINATOR_SUBJECT = "deep-learning"
 FIRST_RUN_MONTHS = 12  # `collect` looks back a year; `backfill` goes back to 2015
+BACKFILL_START = date(2015, 1, 1)
 SETTLED_AFTER_DAY = 3  # the previous month is final once read on or after this day of the next month
 ZERO_RETRIES = 2
 ZERO_RETRY_PAUSE_SECONDS = 10.0
@@ -151,6 +152,13 @@ def collect(ctx: Context) -> Outcome:
     today = store.utc_now().date()
     start = add_months(today.replace(day=1), -(FIRST_RUN_MONTHS - 1))
     return _collect_since(ctx, start, today)
+
+
+def backfill(ctx: Context) -> Outcome:
+    """Every month since --since (default 2015-01) at the polite rate; months already stored are skipped,
+    so an interrupted backfill continues where it stopped."""
+    since = date.fromisoformat(ctx.since) if ctx.since else BACKFILL_START
+    return _collect_since(ctx, since.replace(day=1), store.utc_now().date())
 
 
 def _collect_since(ctx: Context, start: date, today: date) -> Outcome:

@@ -47,9 +47,39 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--projects", help="projects file (default: data/projects.toml)")
     collect.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
 
+    backfill = sub.add_parser(
+        "backfill", help="fetch the full history of a source (resumable: an interrupted backfill continues)"
+    )
+    add_db(backfill)
+    backfill.add_argument("--source", action="append", choices=SOURCE_NAMES, required=True, help="source to backfill")
+    backfill.add_argument("--since", type=_iso_date, help="first day to fetch, YYYY-MM-DD (default: per source)")
+    backfill.add_argument("--projects", help="projects file (default: data/projects.toml)")
+    backfill.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
+
     status = sub.add_parser("status", help="per source: last successful run, its age and row counts")
     add_db(status)
+
+    imp = sub.add_parser("import", help="import observations (interchange CSV/Parquet) or a Google Trends export")
+    add_db(imp)
+    imp.add_argument("files", nargs="+", type=Path, help="interchange files (.csv or .parquet)")
+    imp.add_argument("--trends-csv", action="store_true", help="the files are Google Trends multiTimeline.csv exports")
+
+    exp = sub.add_parser("export", help="export observations in the interchange format")
+    add_db(exp)
+    exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    exp.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
+    exp.add_argument("--subject", action="append", default=[], help="only this subject (repeatable)")
+    exp.add_argument("out", type=Path, help="file to write")
     return parser
+
+
+def _iso_date(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,19 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
     from collectors.config import db_path
-    from collectors.errors import ConfigError, LockedError
+    from collectors.errors import ConfigError, InputFileError, LockedError
 
     db = db_path(args.db)
+    commands = {"collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export}
     try:
-        if args.command == "collect":
-            return _collect(db, args)
-        if args.command == "status":
-            return _status(db)
-    except (ConfigError, LockedError) as exc:
+        return commands[args.command](db, args)
+    except (ConfigError, LockedError, InputFileError) as exc:
         print(f"ecotrends: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    parser.error(f"unknown command {args.command}")
-    return EXIT_USAGE
 
 
 def _collect(db: Path, args: argparse.Namespace) -> int:
@@ -90,14 +116,49 @@ def _collect(db: Path, args: argparse.Namespace) -> int:
     names = args.source or list(SOURCE_NAMES)
     interactive = sys.stderr.isatty() and not args.no_progress
     with store.run_lock(db):
-        results = runner.run_sources(source_modules(names), db, projects, interactive)
+        results = runner.run_sources(
+            source_modules(names), db, projects, interactive, command=args.command, since=getattr(args, "since", None)
+        )
     for result in results:
         line = f"{result.source}: {result.status}, {result.rows_written} rows, {result.requests_made} requests"
         print(line + (f" ({result.error})" if result.error and result.status != "ok" else ""), file=sys.stderr)
     return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_PARTIAL
 
 
-def _status(db: Path) -> int:
+def _import(db: Path, args: argparse.Namespace) -> int:
+    from collectors import interchange, store
+
+    with store.run_lock(db):
+        store.init_db(db)
+        with store.connect(db) as conn:
+            run_id = store.start_run(conn, "import", "import")
+        try:
+            if args.trends_csv:
+                written = sum(interchange.import_trends_export(db, path, run_id) for path in args.files)
+            else:
+                written = interchange.import_files(db, args.files, run_id)
+        except Exception as exc:
+            with store.connect(db) as conn:
+                store.finish_run(conn, run_id, "failed", 0, 0, str(exc))
+            raise
+        with store.connect(db) as conn:
+            store.finish_run(conn, run_id, "ok", written, 0)
+    print(f"imported {len(args.files)} file(s): {written} observations inserted or changed", file=sys.stderr)
+    return EXIT_OK
+
+
+def _export(db: Path, args: argparse.Namespace) -> int:
+    from collectors import interchange
+
+    if not db.exists():
+        print(f"ecotrends: no database at {db}", file=sys.stderr)
+        return EXIT_USAGE
+    count = interchange.export(db, args.out, args.format, args.source, args.subject)
+    print(f"exported {count} observations to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _status(db: Path, args: argparse.Namespace | None = None) -> int:
     from collectors import store
 
     if not db.exists():

@@ -10,6 +10,7 @@ import fcntl
 import os
 import random
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,12 +51,32 @@ def _is_lock_conflict(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
 
 
+_PATH_LOCKS: dict[str, threading.RLock] = {}
+_PATH_LOCKS_GUARD = threading.Lock()
+
+
+def _path_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _PATH_LOCKS_GUARD:
+        return _PATH_LOCKS.setdefault(key, threading.RLock())
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one unit of work, waiting while another process holds DuckDB's file lock."""
+    """Open the database for one unit of work, waiting while another process holds DuckDB's file lock.
+
+    Within a process, units of work on one file take turns: DuckDB's instance cache is not safe against
+    threads opening and closing the same file at once, and writes are short anyway.
+    """
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    with _path_lock(path), _open(path, read_only, wait_seconds) as conn:
+        yield conn
+
+
+@contextmanager
+def _open(path: Path, read_only: bool, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -108,9 +129,46 @@ def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
 
+BREAKS_FILE = REPO_ROOT / "data" / "methodology_breaks.csv"
+_BREAK_COLUMNS = ("date", "source", "metric", "subject", "title", "description", "reference")
+
+
+def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> None:
+    """Load the curated table of methodology breaks; a malformed file names the line and the field."""
+    import csv
+
+    from collectors.errors import ConfigError
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != _BREAK_COLUMNS:
+            raise ConfigError(f"{path}: line 1: columns must be {','.join(_BREAK_COLUMNS)}")
+        rows = []
+        for row in reader:
+            where = f"{path}: line {reader.line_num}"
+            try:
+                day = date.fromisoformat(row["date"])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{where}: field 'date' = {row['date']!r} is not YYYY-MM-DD") from None
+            empty = [c for c in _BREAK_COLUMNS[1:] if not (row.get(c) or "").strip()]
+            if empty:
+                raise ConfigError(f"{where}: field '{empty[0]}' is empty")
+            rows.append([day, *(row[c].strip() for c in _BREAK_COLUMNS[1:])])
+    conn.execute("begin transaction")
+    try:
+        conn.execute("delete from methodology_break")
+        conn.executemany("insert into methodology_break values (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+
+
 def init_db(path: Path) -> None:
+    """Create or migrate the database and load the curated reference tables."""
     with connect(path) as conn:
         apply_schema(conn)
+        sync_breaks(conn)
 
 
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:

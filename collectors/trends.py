@@ -30,6 +30,7 @@ API_URL_ENV = "ECOTRENDS_TRENDS_URL"
 DEFAULT_API_URL = "https://trends.google.com"
 MAX_TERMS_PER_REQUEST = 5
 COLLECT_TIMEFRAME = "today 5-y"  # weekly points for the last five years
+BACKFILL_TIMEFRAMES = ("all", COLLECT_TIMEFRAME)  # monthly since 2004, then weekly
 REQUEST_INTERVAL_SECONDS = 5.0
 METRIC = "interest"
 
@@ -166,6 +167,14 @@ def save(conn: duckdb.DuckDBPyConnection, rows: list[Observation], timeframe: st
 
 def collect(ctx: Context) -> Outcome:
     return collect_timeframes(ctx, [COLLECT_TIMEFRAME])
+
+
+def backfill(ctx: Context) -> Outcome:
+    """Monthly interest since 2004 and weekly interest for the last five years, each consistently scaled."""
+    timeframes = BACKFILL_TIMEFRAMES
+    if ctx.since:
+        timeframes = (f"{ctx.since} {store.utc_now().date().isoformat()}", COLLECT_TIMEFRAME)
+    return collect_timeframes(ctx, timeframes)
 
 
 def collect_timeframes(ctx: Context, timeframes: Sequence[str]) -> Outcome:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from collectors import store
-from collectors.errors import LockedError
+from collectors.errors import ConfigError, LockedError
 from collectors.store import Observation
 from tests.conftest import query
 
@@ -21,6 +21,8 @@ PUBLISHED_VIEWS = {
     "trends_interest",
     "collection_runs",
     "source_freshness",
+    "methodology_breaks",
+    "series_breaks",
 }
 
 
@@ -74,3 +76,20 @@ def test_second_run_lock_fails_at_once(tmp_path: Path):
         pass
     with store.run_lock(db):  # released after the first run
         pass
+
+
+def test_breaks_are_loaded_and_joined_to_the_series_they_affect(db: Path):
+    with store.connect(db) as conn:
+        store.upsert_observations(
+            conn, [Observation("pypi", "torch", "downloads_without_mirrors", date(2026, 8, 24), 1, 5, "t")]
+        )
+    rows = query(db, "select subject, date::varchar, title from series_breaks")
+    assert rows == [("torch", "2026-08-24", "PyPI stops counting .metadata fetches")]
+    assert query(db, "select count(*) >= 8 from methodology_breaks") == [(True,)]
+
+
+def test_malformed_breaks_file_names_line_and_field(db: Path, tmp_path: Path):
+    bad = tmp_path / "breaks.csv"
+    bad.write_text(store.BREAKS_FILE.read_text().splitlines()[0] + "\n2026-13-01,pypi,*,*,t,d,r\n")
+    with store.connect(db) as conn, pytest.raises(ConfigError, match="line 2: field 'date'"):
+        store.sync_breaks(conn, bad)

@@ -1,0 +1,277 @@
+"""Import and export observations in the interchange format, and import Google Trends website exports.
+
+Every file is read and checked whole before anything is written; the rows of all files then go in one
+transaction, so a bad file never leaves half an import behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from collectors import store
+from collectors.errors import InputFileError
+
+COLUMNS = ("source", "subject", "metric", "date", "window_days", "value", "origin")
+OPTIONAL_COLUMNS = ("collected_at",)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_TRENDS_HEADER = re.compile(r"^(?P<term>.+): \((?P<geo>.+)\)$")
+_TRENDS_STEPS = {"Day": "day", "Week": "week", "Month": "month"}
+
+
+def read_observations(path: Path) -> pd.DataFrame:
+    """Read one interchange file (CSV or Parquet) and validate every row; raises InputFileError."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises many types for a damaged file
+            raise InputFileError(f"{path}: not a readable Parquet file ({exc})") from None
+        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        header = list(frame.columns)
+        first_line = 1  # Parquet rows are numbered from 1
+    elif suffix == ".csv":
+        header, records = _read_csv(path)
+        first_line = 2  # line 1 is the header
+    else:
+        raise InputFileError(f"{path}: unknown file type {suffix!r}; expected .csv or .parquet")
+    _check_header(path, header)
+    return _validate(path, records, first_line)
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputFileError(f"{path}: line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames is None:
+        raise InputFileError(f"{path}: empty file; expected a header line {','.join(COLUMNS)}")
+    records = []
+    for row in reader:
+        if None in row:
+            raise InputFileError(f"{path}: line {reader.line_num}: more fields than the header has")
+        records.append(row)
+    return list(reader.fieldnames), records
+
+
+def _check_header(path: Path, header: Sequence[str]) -> None:
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS + OPTIONAL_COLUMNS]
+    if missing or unknown:
+        raise InputFileError(
+            f"{path}: line 1: wrong columns (missing {missing or 'none'}, unexpected {unknown or 'none'}); "
+            f"expected {','.join(COLUMNS)}[,collected_at]"
+        )
+
+
+def _validate(path: Path, records: list[dict], first_line: int) -> pd.DataFrame:
+    rows, seen = [], {}
+    has_collected = bool(records) and "collected_at" in records[0]
+    for offset, record in enumerate(records):
+        line = first_line + offset
+
+        def bad(problem: str, line: int = line) -> InputFileError:
+            return InputFileError(f"{path}: line {line}: {problem}")
+
+        source, subject, metric, origin = (_text(record.get(c)) for c in ("source", "subject", "metric", "origin"))
+        if not source or not _NAME.match(source):
+            raise bad(f"source {record.get('source')!r} is not a name (letters, digits, _ . -)")
+        if not subject:
+            raise bad("subject is empty")
+        if not metric or not _NAME.match(metric):
+            raise bad(f"metric {record.get('metric')!r} is not a name (letters, digits, _ . -)")
+        if not origin:
+            raise bad("origin is empty: every observation keeps its provenance")
+        day = _date(record.get("date"))
+        if day is None:
+            raise bad(f"date {record.get('date')!r} is not an ISO date YYYY-MM-DD")
+        window = _window(record.get("window_days"))
+        if window is None:
+            raise bad(f"window_days {record.get('window_days')!r} is not empty or a whole number of days >= 1")
+        value = _number(record.get("value"))
+        if value is None:
+            raise bad(f"value {record.get('value')!r} is not a number")
+        if value < 0:
+            raise bad(f"value {value:g} is negative")
+        key = (source, subject, metric, day, window)
+        if key in seen:
+            raise bad(f"duplicate observation {source}/{subject}/{metric} on {day} (first on line {seen[key]})")
+        seen[key] = line
+        collected = _timestamp(record.get("collected_at")) if has_collected else None
+        if has_collected and record.get("collected_at") not in (None, "") and collected is None:
+            raise bad(f"collected_at {record.get('collected_at')!r} is not an ISO timestamp")
+        rows.append((source, subject, metric, day, window, value, origin, collected))
+    return pd.DataFrame(rows, columns=[*COLUMNS, "collected_at"])
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(_text(value))
+    except ValueError:
+        return None
+
+
+def _window(value: object) -> int | None:
+    """0 for a level (empty), the window length for a count, None when invalid."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or _text(value) == "":
+        return 0
+    try:
+        number = float(_text(value))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and number >= 1 else None
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(_text(value))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _timestamp(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    try:
+        return datetime.fromisoformat(_text(value)).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def import_files(db: Path, paths: Sequence[Path], run_id: int | None = None) -> int:
+    """Validate every file, then upsert all rows in one transaction; returns rows inserted or changed."""
+    frames = [read_observations(Path(p)) for p in paths]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*COLUMNS, "collected_at"])
+    keys = frame[["source", "subject", "metric", "date", "window_days"]].astype(str).agg("|".join, axis=1)
+    if keys.duplicated().any():
+        duplicate = frame[keys.duplicated(keep=False)].iloc[0]
+        raise InputFileError(
+            f"{', '.join(map(str, paths))}: the same observation {duplicate['source']}/{duplicate['subject']}/"
+            f"{duplicate['metric']} on {duplicate['date']} is in more than one file"
+        )
+    frame["collected_at"] = frame["collected_at"].where(frame["collected_at"].notna(), store.utc_now())
+    frame["run_id"] = run_id
+    with store.connect(db) as conn:
+        return store.upsert_observations(conn, frame, run_id)
+
+
+def read_trends_export(path: Path) -> pd.DataFrame:
+    """Read a Google Trends website export (multiTimeline.csv) into interchange rows."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    lines = text.splitlines()
+    if len(lines) < 4 or not lines[0].startswith("Category:") or lines[1].strip():
+        raise InputFileError(
+            f"{path}: line 1: not a Google Trends export (expected 'Category: …', a blank line, then a header)"
+        )
+    rows = list(csv.reader(lines[2:]))
+    header, data = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    step = _TRENDS_STEPS.get(header[0].strip())
+    if step is None:
+        raise InputFileError(f"{path}: line 3: first column {header[0]!r} is not Day, Week or Month")
+    terms = []
+    for column in header[1:]:
+        match = _TRENDS_HEADER.match(column.strip())
+        if not match:
+            raise InputFileError(f"{path}: line 3: column {column!r} is not '<term>: (<region>)'")
+        terms.append((match.group("term"), match.group("geo")))
+    if not data:
+        raise InputFileError(f"{path}: no data rows")
+    periods = []
+    for offset, cells in enumerate(data):
+        line = 4 + offset
+        if len(cells) != len(header):
+            raise InputFileError(f"{path}: line {line}: {len(cells)} fields, the header has {len(header)}")
+        start = _date(cells[0] if step != "month" else f"{cells[0]}-01")
+        if start is None:
+            raise InputFileError(f"{path}: line {line}: {cells[0]!r} is not a {step} date")
+        values = []
+        for cell in cells[1:]:
+            cell = cell.strip()
+            number = 0.0 if cell == "<1" else _number(cell)
+            if number is None or number < 0 or number > 100:
+                raise InputFileError(f"{path}: line {line}: interest {cell!r} is not 0-100 or <1")
+            values.append(number)
+        periods.append((start, values))
+    first, last = periods[0][0], periods[-1][0]
+    out = []
+    for index, (term, geo) in enumerate(terms):
+        origin = (
+            f"Google Trends website export {path.name}; timeframe=export {first}..{last}; geo={geo}; "
+            f"batch={path.name}; anchor=; terms={','.join(t for t, _ in terms)}"
+        )
+        for start, values in periods:
+            window = 1 if step == "day" else 7 if step == "week" else _month_days(start)
+            end = start + pd.Timedelta(days=window - 1)
+            out.append(("trends", term, "interest", end, window, values[index], origin, None))
+    return pd.DataFrame(out, columns=[*COLUMNS, "collected_at"])
+
+
+def _month_days(start: date) -> int:
+    return (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).day
+
+
+def import_trends_export(db: Path, path: Path, run_id: int | None = None) -> int:
+    frame = read_trends_export(path)
+    frame["collected_at"] = store.utc_now()
+    frame["run_id"] = run_id
+    with store.connect(db) as conn:
+        return store.upsert_observations(conn, frame, run_id, guard_zeros=False)
+
+
+def export(db: Path, out: Path, fmt: str, sources: Sequence[str] = (), subjects: Sequence[str] = ()) -> int:
+    """Write observations in the interchange format; returns the number of rows written."""
+    if fmt not in ("csv", "parquet"):
+        raise InputFileError(f"unknown export format {fmt!r}; use csv or parquet")
+    with store.connect(db, read_only=True) as conn:
+        relation = _export_relation(conn, sources, subjects, integers_as_text=fmt == "csv")
+        count = relation.count("*").fetchone()[0]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "csv":
+            relation.write_csv(str(out), header=True)
+        else:
+            relation.write_parquet(str(out))
+    return int(count)
+
+
+def _export_relation(
+    conn: duckdb.DuckDBPyConnection, sources: Sequence[str], subjects: Sequence[str], integers_as_text: bool
+) -> duckdb.DuckDBPyRelation:
+    """CSV shows whole numbers without a trailing .0 (as the snapshot files do); Parquet keeps doubles."""
+    value = (
+        "case when value = trunc(value) and abs(value) < 1e15 then value::bigint::varchar else value::varchar end"
+        if integers_as_text
+        else "value"
+    )
+    return conn.sql(
+        f"""
+        select source, subject, metric, date, window_days, {value} as value, origin, collected_at
+        from observations
+        where (len(?::varchar[]) = 0 or list_contains(?::varchar[], source))
+          and (len(?::varchar[]) = 0 or list_contains(?::varchar[], subject))
+        order by source, subject, metric, date, window_days
+        """,
+        params=[list(sources), list(sources), list(subjects), list(subjects)],
+    )
