@@ -29,6 +29,7 @@ class Project:
     arxiv_phrase: str
     trends_term: str
     color: str | None = None
+    github_former_names: tuple[str, ...] = ()
 
 
 def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -75,7 +76,7 @@ def _parse_entry(path: Path, index: int, entry: object) -> Project:
     if isinstance(entry.get("id"), str):
         where = f"{path}: project #{index} ({entry['id']})"
 
-    allowed = {"id", "name", "github", "pypi", "arxiv_phrase", "trends_term", "color"}
+    allowed = {"id", "name", "github", "github_former_names", "pypi", "arxiv_phrase", "trends_term", "color"}
     unknown = set(entry) - allowed
     if unknown:
         raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -103,6 +104,10 @@ def _parse_entry(path: Path, index: int, entry: object) -> Project:
     if color is not None and (not isinstance(color, str) or not _COLOR.match(color)):
         raise ConfigError(f"{where}: field 'color' = {color!r} is not a #RRGGBB colour")
 
+    former = entry.get("github_former_names", [])
+    if not isinstance(former, list) or not all(isinstance(n, str) and _REPO.match(n) for n in former):
+        raise ConfigError(f"{where}: field 'github_former_names' must be a list of owner/name repositories")
+
     return Project(
         id=text("id", _ID, "a lower-case id (letters, digits, - and _)"),
         name=text("name"),
@@ -111,6 +116,7 @@ def _parse_entry(path: Path, index: int, entry: object) -> Project:
         arxiv_phrase=text("arxiv_phrase"),
         trends_term=text("trends_term"),
         color=color,
+        github_former_names=tuple(former),
     )
 
 

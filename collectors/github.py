@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import requests
 
-from collectors import store
+from collectors import clickhouse, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
@@ -31,6 +31,13 @@ SNAPSHOT_METRICS = {
     "open_issues": "open_issues_count",  # open issues plus open pull requests
 }
 HISTORY_METRIC = "stars_given_retained"
+GHARCHIVE_URL_ENV = "ECOTRENDS_CLICKHOUSE_URL"
+DEFAULT_GHARCHIVE_URL = "https://play.clickhouse.com"
+GHARCHIVE_USER = "play"
+GHARCHIVE_METRIC = "stars_given_gharchive"  # gross star events per day; unstars are invisible
+GHARCHIVE_CUTOFF = date(2025, 5, 23)  # GH Archive lost most star events after this day
+GHARCHIVE_START = date(2011, 2, 12)  # the first GH Archive file
+WINDOW_DAYS = 900  # under the 1,000-row result cap
 
 
 def make_client() -> HttpClient:
@@ -191,3 +198,65 @@ def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> N
         if done:
             return
         page += 1
+
+
+# --- backfill from GH Archive ----------------------------------------------------------------------------
+
+
+def fetch_gharchive_window(client: HttpClient, names: list[str], first: date, end: date) -> list[dict]:
+    base = base_url(GHARCHIVE_URL_ENV, DEFAULT_GHARCHIVE_URL)
+    array = "[" + ",".join("'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'" for name in names) + "]"
+    params = {"names": array, "d0": first.isoformat(), "d1": end.isoformat()}
+    return clickhouse.query(client, base, GHARCHIVE_USER, "gharchive_daily_stars", params)
+
+
+def parse_gharchive(rows: list[dict], repo: str, names: list[str]) -> list[Observation]:
+    origin = f"GH Archive github_events WatchEvent on {DEFAULT_GHARCHIVE_URL}; names={','.join(names)}"
+    out = []
+    for row in rows:
+        try:
+            day = date.fromisoformat(str(row["day"]))
+        except (KeyError, ValueError):
+            raise PayloadError(f"GH Archive {repo}: row {row!r} has no day") from None
+        out.append(
+            Observation(SOURCE, repo, GHARCHIVE_METRIC, day, 1, clickhouse.as_int(row.get("stars"), repo), origin)
+        )
+    return out
+
+
+def backfill(ctx: Context) -> Outcome:
+    """Gross stars given per day from GH Archive, from the repository's creation up to the cutoff."""
+    outcome = Outcome()
+    client = HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, max_attempts=3)
+    try:
+        for project in ctx.projects:
+            repo = project.github
+            try:
+                _backfill_repo(ctx, client, repo, [repo, *project.github_former_names], outcome)
+            except SourceError as exc:
+                outcome.fail(f"{repo} GH Archive", exc)
+    finally:
+        ctx.client.requests_made += client.requests_made
+    return outcome
+
+
+def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str], outcome: Outcome) -> None:
+    with store.connect(ctx.db) as conn:
+        through = store.get_state(conn, SOURCE, repo, "gharchive_through")
+        created = conn.execute(
+            "select date from subject_event where source = ? and subject = ? and event = 'created'", [SOURCE, repo]
+        ).fetchone()
+    if ctx.since:
+        first = date.fromisoformat(ctx.since)
+    elif through:
+        first = date.fromisoformat(through)
+    else:
+        first = created[0].replace(day=1) if created else GHARCHIVE_START
+    windows = clickhouse.date_windows(max(first, GHARCHIVE_START), GHARCHIVE_CUTOFF, WINDOW_DAYS)
+    ctx.progress.add_total(len(windows))
+    for start, end in windows:
+        rows = parse_gharchive(fetch_gharchive_window(client, names, start, end), repo, names)
+        with store.connect(ctx.db) as conn:
+            outcome.rows_written += save(conn, rows, ctx.run_id)
+            store.set_state(conn, SOURCE, repo, "gharchive_through", end.isoformat())
+        ctx.progress.step(f"{repo} GH Archive {start}..{end}")

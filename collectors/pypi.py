@@ -7,13 +7,13 @@ PyPI JSON API once per package.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 import requests
 
-from collectors import store
-from collectors.errors import PayloadError, SourceError
+from collectors import clickhouse, store
+from collectors.errors import PayloadError, RateLimitedError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
 from collectors.store import Observation
@@ -24,6 +24,13 @@ DEFAULT_STATS_URL = "https://pypistats.org"
 PYPI_URL_ENV = "ECOTRENDS_PYPI_URL"
 DEFAULT_PYPI_URL = "https://pypi.org"
 STATS_INTERVAL_SECONDS = 2.1  # 30 requests per minute per IP
+CLICKPY_URL_ENV = "ECOTRENDS_CLICKPY_URL"
+DEFAULT_CLICKPY_URL = "https://sql-clickhouse.clickhouse.com"
+CLICKPY_USER = "demo"
+CLICKPY_METRIC = "downloads_clickpy"  # all downloads, mirrors included: close to with_mirrors
+BACKFILL_START = date(2016, 1, 1)  # the BigQuery download log begins in 2016
+WINDOW_DAYS = 900  # under the 1,000-row result cap
+REFETCH_DAYS = 14  # ClickPy reloads bad days: the last two weeks are read again
 CATEGORY_METRICS = {"with_mirrors": "downloads_with_mirrors", "without_mirrors": "downloads_without_mirrors"}
 
 
@@ -147,3 +154,78 @@ def _record_first_release(ctx: Context, package: str) -> None:
             day,
             f"GET {DEFAULT_PYPI_URL}/pypi/{package}/json (release {version})",
         )
+
+
+# --- backfill from ClickPy -----------------------------------------------------------------------------
+
+
+def fetch_clickpy_window(client: HttpClient, package: str, first: date, end: date) -> list[Observation]:
+    """Daily downloads for [first, end), checked against the window's separately queried total."""
+    base = base_url(CLICKPY_URL_ENV, DEFAULT_CLICKPY_URL)
+    params = {"pkg": package, "d0": first.isoformat(), "d1": end.isoformat()}
+    rows = clickhouse.query(client, base, CLICKPY_USER, "clickpy_daily_downloads", params)
+    [total] = clickhouse.query(client, base, CLICKPY_USER, "clickpy_window_total", params) or [{"downloads": 0}]
+    where = f"ClickPy {package} {first}..{end}"
+    origin = f"ClickPy pypi.pypi_downloads_per_day ({DEFAULT_CLICKPY_URL}); all downloads, mirrors included"
+    observations = [
+        Observation(
+            SOURCE,
+            package,
+            CLICKPY_METRIC,
+            date.fromisoformat(row["date"]),
+            1,
+            clickhouse.as_int(row["downloads"], where),
+            origin,
+        )
+        for row in rows
+    ]
+    got, expected = sum(o.value for o in observations), clickhouse.as_int(total.get("downloads"), where)
+    if got != expected:
+        raise PayloadError(
+            f"{where}: daily rows sum to {got:,.0f} but the window total is {expected:,}: the answer was cut "
+            "short (the server truncates silently with HTTP 200); nothing of this window was stored"
+        )
+    return observations
+
+
+def make_clickpy_client() -> HttpClient:
+    return HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, max_attempts=3)
+
+
+def backfill(ctx: Context) -> Outcome:
+    """Daily downloads since 2016 (or --since) per package, window by window; resumable."""
+    outcome = Outcome()
+    client = make_clickpy_client()
+    today = store.utc_now().date()
+    since = date.fromisoformat(ctx.since) if ctx.since else BACKFILL_START
+    packages = [package for project in ctx.projects for package in project.pypi]
+    try:
+        for package in packages:
+            try:
+                _backfill_package(ctx, client, package, since, today, outcome)
+            except SourceError as exc:
+                outcome.fail(package, exc)
+                if isinstance(exc, RateLimitedError):
+                    break  # the quota is per IP: the other packages would fail too
+    finally:
+        ctx.client.requests_made += client.requests_made
+    return outcome
+
+
+def _backfill_package(
+    ctx: Context, client: HttpClient, package: str, since: date, today: date, outcome: Outcome
+) -> None:
+    with store.connect(ctx.db) as conn:
+        through = store.get_state(conn, SOURCE, package, "clickpy_through")
+    first = since
+    if through and not ctx.since:
+        # Continue an interrupted backfill where it stopped; once complete, re-read the last two weeks.
+        first = max(since, min(date.fromisoformat(through), today - timedelta(days=REFETCH_DAYS)))
+    windows = clickhouse.date_windows(first, today, WINDOW_DAYS)
+    ctx.progress.add_total(len(windows))
+    for start, end in windows:
+        rows = fetch_clickpy_window(client, package, start, end)
+        with store.connect(ctx.db) as conn:
+            outcome.rows_written += save(conn, rows, ctx.run_id)
+            store.set_state(conn, SOURCE, package, "clickpy_through", end.isoformat())
+        ctx.progress.step(f"{package} {start}..{end}")

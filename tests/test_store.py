@@ -22,6 +22,7 @@ PUBLISHED_VIEWS = {
     "collection_runs",
     "source_freshness",
     "methodology_breaks",
+    "github_star_events_daily",
     "series_breaks",
 }
 

@@ -63,3 +63,21 @@ comment on column github_repositories.repo is 'Repository owner/name.';
 comment on column github_repositories.project_id is 'Tracked project of this repository.';
 comment on column github_repositories.created_on is 'Day the repository was created on GitHub (UTC).';
 comment on column github_repositories.origin is 'Endpoint the date was read from.';
+
+create or replace view github_star_events_daily as
+select
+    o.subject as repo,
+    p.project_id,
+    o.date,
+    o.value::bigint as star_events,
+    o.origin
+from observation as o
+left join project as p on lower(p.github_repo) = lower(o.subject)
+where o.source = 'github' and o.metric = 'stars_given_gharchive' and o.window_days = 1;
+
+comment on view github_star_events_daily is 'Gross stars given per day from GH Archive (ecotrends backfill), up to 2025-05-23 when GH Archive lost most star events. Unstars are invisible, so sums drift above the true count.';
+comment on column github_star_events_daily.repo is 'Repository owner/name (events under former names are counted for it).';
+comment on column github_star_events_daily.project_id is 'Tracked project of this repository.';
+comment on column github_star_events_daily.date is 'UTC day of the star events.';
+comment on column github_star_events_daily.star_events is 'WatchEvents that day: stars given, unstars not subtracted.';
+comment on column github_star_events_daily.origin is 'Query and repository names used.';

@@ -10,17 +10,19 @@ select
     pp.project_id,
     d.date,
     max(d.value) filter (where d.metric = 'downloads_without_mirrors')::bigint as downloads_without_mirrors,
-    max(d.value) filter (where d.metric = 'downloads_with_mirrors')::bigint as downloads_with_mirrors
+    max(d.value) filter (where d.metric = 'downloads_with_mirrors')::bigint as downloads_with_mirrors,
+    max(d.value) filter (where d.metric = 'downloads_clickpy')::bigint as downloads_clickpy
 from daily as d
 left join project_package as pp on pp.package = d.package
 group by d.package, pp.project_id, d.date;
 
-comment on view pypi_downloads_daily is 'Daily downloads per PyPI package from the PyPI Stats API (last 180 days per run, kept for good).';
+comment on view pypi_downloads_daily is 'Daily downloads per PyPI package: PyPI Stats (last 180 days per run, kept for good) and the ClickPy backfill.';
 comment on column pypi_downloads_daily.package is 'PyPI package (PEP 503 name).';
 comment on column pypi_downloads_daily.project_id is 'Tracked project counting this package.';
 comment on column pypi_downloads_daily.date is 'UTC day of the downloads.';
 comment on column pypi_downloads_daily.downloads_without_mirrors is 'Downloads excluding the mirroring installers bandersnatch, z3c.pypimirror, Artifactory and devpi.';
-comment on column pypi_downloads_daily.downloads_with_mirrors is 'All downloads, mirrors included.';
+comment on column pypi_downloads_daily.downloads_with_mirrors is 'All downloads, mirrors included (PyPI Stats).';
+comment on column pypi_downloads_daily.downloads_clickpy is 'All downloads from ClickPy''s copy of the PyPI download log (ecotrends backfill, since 2016): close to with_mirrors, not without.';
 
 create or replace view pypi_project_downloads_daily as
 select
@@ -28,7 +30,8 @@ select
     date,
     count(*) as packages_reported,
     sum(downloads_without_mirrors)::bigint as downloads_without_mirrors,
-    sum(downloads_with_mirrors)::bigint as downloads_with_mirrors
+    sum(downloads_with_mirrors)::bigint as downloads_with_mirrors,
+    sum(downloads_clickpy)::bigint as downloads_clickpy
 from pypi_downloads_daily
 where project_id is not null
 group by project_id, date;
@@ -39,6 +42,7 @@ comment on column pypi_project_downloads_daily.date is 'UTC day of the downloads
 comment on column pypi_project_downloads_daily.packages_reported is 'How many of the project''s packages have a value that day.';
 comment on column pypi_project_downloads_daily.downloads_without_mirrors is 'Sum of downloads without mirrors over the project''s packages.';
 comment on column pypi_project_downloads_daily.downloads_with_mirrors is 'Sum of downloads with mirrors over the project''s packages.';
+comment on column pypi_project_downloads_daily.downloads_clickpy is 'Sum of ClickPy downloads over the project''s packages.';
 
 create or replace view pypi_first_releases as
 select
