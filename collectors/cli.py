@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path, help="interchange files (.csv or .parquet)")
     imp.add_argument("--trends-csv", action="store_true", help="the files are Google Trends multiTimeline.csv exports")
 
+    claims = sub.add_parser("claims", help="the claims register: check verdicts, or propose claims from an article")
+    claims_sub = claims.add_subparsers(dest="claims_command", required=True)
+    check = claims_sub.add_parser("check", help="print every claim with its verdict")
+    add_db(check)
+    check.add_argument("--verdict", action="append", help="only these verdicts (repeatable)")
+    extract = claims_sub.add_parser("extract", help="propose candidate claims from an article (text or Markdown)")
+    extract.add_argument("file", type=Path, help="the article as plain text or Markdown")
+
     exp = sub.add_parser("export", help="export observations in the interchange format")
     add_db(exp)
     exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
@@ -99,8 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from collectors.config import db_path
     from collectors.errors import ConfigError, InputFileError, LockedError
 
-    db = db_path(args.db)
-    commands = {"collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export}
+    db = db_path(getattr(args, "db", None))
+    commands = {
+        "collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export,
+        "claims": _claims,
+    }  # fmt: skip
     try:
         return commands[args.command](db, args)
     except (ConfigError, LockedError, InputFileError) as exc:
@@ -144,6 +155,33 @@ def _import(db: Path, args: argparse.Namespace) -> int:
         with store.connect(db) as conn:
             store.finish_run(conn, run_id, "ok", written, 0)
     print(f"imported {len(args.files)} file(s): {written} observations inserted or changed", file=sys.stderr)
+    return EXIT_OK
+
+
+def _claims(db: Path, args: argparse.Namespace) -> int:
+    from collectors import claims, store
+    from collectors.errors import InputFileError
+
+    if args.claims_command == "extract":
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputFileError(f"{args.file}: cannot read as UTF-8 text ({exc})") from None
+        proposals = claims.propose_claims(text, args.file.name)
+        print(claims.proposals_as_toml(proposals, args.file.name))
+        print(f"{len(proposals)} candidate claim(s) proposed from {args.file}", file=sys.stderr)
+        return EXIT_OK
+    claims.load_register()  # a malformed register fails here with file, claim and field
+    with store.run_lock(db):
+        store.init_db(db)
+    with store.connect(db, read_only=True) as conn:
+        rows = conn.execute(
+            "select verdict, claim_id, explanation from claim_checks "
+            "where ?::varchar[] is null or list_contains(?::varchar[], verdict) order by verdict, claim_id",
+            [args.verdict, args.verdict],
+        ).fetchall()
+    for verdict, claim_id, explanation in rows:
+        print(f"{verdict:<13} {claim_id}\n{'':<14}{explanation}")
     return EXIT_OK
 
 

@@ -144,9 +144,7 @@ def run_sources(
     since: str | None = None,
 ) -> list[SourceResult]:
     """Run the sources concurrently: the wall time is close to the slowest source alone."""
-    store.init_db(db)
-    with store.connect(db) as conn:
-        store.sync_projects(conn, projects)
+    store.init_db(db, projects)
     with ThreadPoolExecutor(max_workers=max(1, len(modules))) as pool:
         futures = [
             pool.submit(

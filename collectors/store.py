@@ -7,6 +7,7 @@ can read between a collector's writes: DuckDB admits one writing process at a ti
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import random
 import re
@@ -22,8 +23,9 @@ import duckdb
 import pandas as pd
 
 from collectors.config import REPO_ROOT, Project
-from collectors.errors import EcotrendsError, LockedError
+from collectors.errors import ConfigError, EcotrendsError, LockedError
 
+log = logging.getLogger(__name__)
 SQL_DIR = REPO_ROOT / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # A level (stars) never legitimately becomes 0; a count batch whose overlap turns mostly to 0 is an outage.
@@ -137,8 +139,6 @@ def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> No
     """Load the curated table of methodology breaks; a malformed file names the line and the field."""
     import csv
 
-    from collectors.errors import ConfigError
-
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != _BREAK_COLUMNS:
@@ -164,11 +164,20 @@ def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> No
         raise
 
 
-def init_db(path: Path) -> None:
-    """Create or migrate the database and load the curated reference tables."""
+def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
+    """Create or migrate the database and load the curated inputs: projects, breaks and claims."""
+    from collectors.claims import sync_claims
+    from collectors.config import load_projects
+
+    projects = load_projects() if projects is None else projects
     with connect(path) as conn:
         apply_schema(conn)
+        sync_projects(conn, projects)
         sync_breaks(conn)
+        try:
+            sync_claims(conn)
+        except ConfigError as exc:  # a broken register must not stop collection; the old one stays
+            log.error("claims register not loaded, the previous one is kept: %s", exc)
 
 
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:

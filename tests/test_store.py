@@ -23,6 +23,9 @@ PUBLISHED_VIEWS = {
     "source_freshness",
     "methodology_breaks",
     "github_star_events_daily",
+    "claim_series",
+    "claim_checks",
+    "claim_contradictions",
     "series_breaks",
 }
 
