@@ -12,7 +12,18 @@ import streamlit as st
 
 st.set_page_config(page_title="ecotrends", page_icon="📈", layout="wide")
 
-pages = [
-    st.Page("pages/data.py", title="Data", icon="🗄️", url_path="data", default=True),
-]
+pages = {
+    "Adoption": [
+        st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+        st.Page("pages/compare.py", title="Compare", icon="📊", url_path="compare"),
+        st.Page("pages/claims.py", title="Claims", icon="🔎", url_path="claims"),
+    ],
+    "Sources": [
+        st.Page("pages/github.py", title="GitHub", icon="⭐", url_path="github"),
+        st.Page("pages/pypi.py", title="PyPI", icon="📦", url_path="pypi"),
+        st.Page("pages/arxiv.py", title="arXiv", icon="📄", url_path="arxiv"),
+        st.Page("pages/trends.py", title="Google Trends", icon="🔍", url_path="trends"),
+        st.Page("pages/data.py", title="Data", icon="🗄️", url_path="data"),
+    ],
+}
 st.navigation(pages).run()

@@ -1,10 +1,12 @@
-"""Data: what the database holds, the freshness of each source and the latest collection runs."""
+"""Data: collection runs and their errors, coverage and gaps, downloads of any view, a read-only SQL console."""
 
 from __future__ import annotations
 
+import io
+
 import streamlit as st
 
-from app import queries
+from app import queries, ui
 
 db = str(queries.database())
 st.title("Data")
@@ -12,17 +14,46 @@ st.caption(f"Database: `{db}`")
 
 holdings = queries.holdings(db)
 if holdings.empty:
-    st.info(
-        f"The database at `{db}` holds no data yet. Collect it with `ecotrends collect` "
-        "(or `.venv/bin/ecotrends collect` from the checkout); set `ECOTRENDS_DB` to read another file."
+    ui.empty_state(
+        f"The database at `{db}` holds no data yet (set ECOTRENDS_DB to read another file).",
+        ".venv/bin/ecotrends collect",
     )
     st.stop()
 
-st.subheader("Sources")
-st.dataframe(queries.freshness(db), hide_index=True, width="stretch")
+st.subheader("Collection runs")
+runs = queries.recent_runs(db)
+failed = runs[runs["status"].isin(["failed", "partial"])] if not runs.empty else runs
+if not failed.empty:
+    st.warning(f"{len(failed)} of the last {len(runs)} runs failed or were partial; their errors are below.")
+st.dataframe(runs, hide_index=True, width="stretch")
 
-st.subheader("Stored series")
-st.dataframe(holdings, hide_index=True, width="stretch")
+st.subheader("Coverage and gaps per series")
+st.dataframe(queries.coverage(db), hide_index=True, width="stretch")
 
-st.subheader("Latest collection runs")
-st.dataframe(queries.recent_runs(db), hide_index=True, width="stretch")
+st.subheader("Download a view")
+views = queries.published_views(db)
+view = st.selectbox("View", list(views["view_name"]), format_func=lambda v: v)
+st.caption(views.set_index("view_name").at[view, "comment"])
+if st.button("Prepare downloads"):
+    with st.spinner("Reading the view…"):
+        frame = queries.view_rows(view)
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    left, right = st.columns(2)
+    left.download_button("CSV", frame.to_csv(index=False), file_name=f"{view}.csv", mime="text/csv")
+    right.download_button(
+        "Parquet", buffer.getvalue(), file_name=f"{view}.parquet", mime="application/vnd.apache.parquet"
+    )
+
+st.subheader("SQL console (read-only)")
+st.caption(
+    "Runs on a read-only connection with external access off and the configuration locked: no writes, no files, "
+    f"no network, no extensions; stopped after {queries.CONSOLE_TIMEOUT_SECONDS:.0f} s; at most "
+    f"{queries.CONSOLE_MAX_ROWS:,} rows."
+)
+sql = st.text_area("Query", value="select * from source_freshness", height=120)
+if st.button("Run query"):
+    try:
+        st.dataframe(queries.console(sql), hide_index=True, width="stretch")
+    except Exception as exc:  # every refusal is shown to the user as text, never as HTML
+        st.error(f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,85 @@
+"""Compare: any projects on any series, with log scale, indexing, alignment, growth, rolling mean and share."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import queries, ui
+
+db = str(queries.database())
+st.title("Compare")
+
+projects = queries.projects(db)
+if projects.empty:
+    ui.empty_state("Nothing to compare yet.", ".venv/bin/ecotrends collect")
+    st.stop()
+names = dict(zip(projects["project_id"], projects["name"], strict=True))
+palette = ui.colors(projects)
+ids = list(names)
+keys = [s.key for s in queries.SERIES]
+transforms = ["values", "index to 100", "growth rate", "share of total"]
+
+with st.sidebar:
+    chosen = st.multiselect("Projects", ids, default=ui.query_list("projects", ids, ids), format_func=names.get)
+    key = st.selectbox(
+        "Series",
+        keys,
+        index=keys.index(ui.query_value("series", "stars", keys)),
+        format_func=lambda k: queries.SERIES_BY_KEY[k].label,
+    )
+    transform = st.radio("Show", transforms, index=transforms.index(ui.query_value("show", "values", transforms)))
+    rolling = st.slider("Rolling mean (points)", 1, 90, int(ui.query_value("rolling", "1")))
+    log = st.toggle("Log scale", value=ui.query_value("log", "0") == "1")
+    align = st.toggle("Align by launch (days since first point)", value=ui.query_value("align", "0") == "1")
+ui.set_query(projects=chosen, series=key, show=transform, rolling=rolling, log=log, align=align)
+
+spec = queries.SERIES_BY_KEY[key]
+frame = queries.series(db, key, tuple(chosen)) if chosen else pd.DataFrame()
+if frame.empty:
+    ui.empty_state(
+        f"No {spec.label} stored for the chosen projects.",
+        f".venv/bin/ecotrends collect --source {spec.source}\n.venv/bin/ecotrends backfill --source {spec.source}",
+    )
+    st.stop()
+
+if spec.is_count:
+    frame["value"] = frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
+first, last = frame["date"].min().date(), frame["date"].max().date()
+start, end = st.slider("Date range", min_value=first, max_value=last, value=(first, last))
+frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)].copy()
+
+if rolling > 1:
+    frame["value"] = frame.groupby("project_id")["value"].transform(lambda s: s.rolling(rolling, min_periods=1).mean())
+if transform == "index to 100":
+    base = frame.groupby("project_id")["value"].transform(lambda s: s[s > 0].iloc[0] if (s > 0).any() else None)
+    frame["value"] = 100 * frame["value"] / base
+elif transform == "growth rate":
+    frame["value"] = 100 * frame.groupby("project_id")["value"].pct_change()
+elif transform == "share of total":
+    totals = frame.groupby("date")["value"].transform("sum")
+    frame["value"] = 100 * frame["value"] / totals
+if align:
+    frame["date"] = (frame["date"] - frame.groupby("project_id")["date"].transform("min")).dt.days
+
+unit = {
+    "values": spec.unit + (" per day" if spec.is_count else ""),
+    "index to 100": "index (first point = 100)",
+    "growth rate": "% change from the previous point",
+    "share of total": "% of the chosen projects",
+}[transform]
+figure = ui.line_chart(frame, palette, names, unit, log=log and transform != "growth rate")
+if align:
+    figure.update_xaxes(title="days since each project's first point in range")
+else:
+    ui.mark_breaks(figure, queries.breaks(db, spec.source), pd.Timestamp(start), pd.Timestamp(end))
+st.plotly_chart(figure, width="stretch")
+st.caption(f"{spec.label}. Hover a point for its value and provenance. Counts over windows are shown per day.")
+
+claims = queries.claim_checks(db)
+related = claims[(claims["source"] == spec.source) & (claims["kind"] != "uncheckable")] if not claims.empty else claims
+if not related.empty:
+    with st.expander(f"Claims about this series ({len(related)})"):
+        for row in related.itertuples():
+            st.markdown(f"- **{row.verdict}** — {row.statement}")
+        st.page_link("pages/claims.py", label="Open the claims with their charts", icon="🔎")

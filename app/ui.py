@@ -1,0 +1,160 @@
+"""Shared drawing helpers: project colours, numbers for people, empty states and shareable choices."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+# Colours for projects without one in data/projects.toml, in a fixed order so they never change between charts.
+FALLBACK_COLORS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def human(value: float | None, digits: int = 1) -> str:
+    """65.2K, 1.4M: numbers for people; an em dash for missing values."""
+    if value is None or pd.isna(value):
+        return "—"
+    value = float(value)
+    magnitude = abs(value)
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if magnitude >= threshold:
+            return f"{value / threshold:.{digits}f}{suffix}"
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.{digits}f}"
+
+
+def percent(value: float | None, digits: int = 1, signed: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    value = float(value)
+    return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
+
+
+def colors(projects: pd.DataFrame) -> dict[str, str]:
+    """One colour per project id, the same on every chart."""
+    mapping = {}
+    for index, row in enumerate(projects.sort_values("project_id").itertuples()):
+        mapping[row.project_id] = row.color or FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
+    return mapping
+
+
+def empty_state(what: str, command: str) -> None:
+    """Say what is missing and the exact command that fills it; never placeholder numbers."""
+    st.info(f"{what}\n\nFill it with:\n\n```sh\n{command}\n```")
+
+
+def query_list(name: str, default: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    """A list choice read from the URL (?name=a,b), so that a view can be shared as a link."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return [d for d in default if d in allowed]
+    chosen = [item for item in raw.split(",") if item in allowed]
+    return chosen
+
+
+def query_value(name: str, default: str, allowed: Sequence[str] | None = None) -> str:
+    raw = st.query_params.get(name, default)
+    return raw if allowed is None or raw in allowed else default
+
+
+def set_query(**values: object) -> None:
+    """Reflect the current choices in the URL."""
+    for key, value in values.items():
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "1" if value else "0"
+        if value in (None, ""):
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = str(value)
+
+
+def mark_breaks(figure: go.Figure, breaks: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None) -> None:
+    """Dashed vertical lines with a label where the way a series is counted changed."""
+    for row in breaks.itertuples():
+        day = pd.Timestamp(row.date)
+        if (start is not None and day < start) or (end is not None and day > end):
+            continue
+        figure.add_vline(x=day, line_dash="dash", line_color="gray", opacity=0.6)
+        figure.add_annotation(
+            x=day,
+            y=1,
+            yref="paper",
+            text=row.title,
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            yanchor="top",
+            font={"size": 10, "color": "gray"},
+        )
+
+
+def line_chart(
+    frame: pd.DataFrame, palette: dict[str, str], names: dict[str, str], y_title: str, log: bool = False
+) -> go.Figure:
+    """One line per project with hover values and each point's provenance."""
+    figure = go.Figure()
+    for project_id, group in frame.groupby("project_id", sort=True):
+        figure.add_trace(
+            go.Scatter(
+                x=group["date"],
+                y=group["value"],
+                mode="lines",
+                name=names.get(project_id, project_id),
+                line={"color": palette.get(project_id)},
+                customdata=group["origin"].map(lambda text: html.escape(str(text))).to_numpy().reshape(-1, 1),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:,.4~g}<br><span style='font-size:10px'>%{customdata[0]}</span>"
+                "<extra>" + names.get(project_id, project_id) + "</extra>",
+            )
+        )
+    figure.update_layout(
+        yaxis_title=y_title,
+        yaxis_type="log" if log else "linear",
+        hovermode="closest",
+        height=460,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return figure
+
+
+def project_picker(projects: pd.DataFrame, key: str = "projects") -> list[str]:
+    """Projects chosen in the sidebar, kept in the URL."""
+    names = dict(zip(projects["project_id"], projects["name"], strict=True))
+    ids = list(names)
+    chosen = st.sidebar.multiselect("Projects", ids, default=query_list(key, ids, ids), format_func=names.get)
+    set_query(**{key: chosen})
+    return chosen
+
+
+def series_panel(
+    frame: pd.DataFrame,
+    projects: pd.DataFrame,
+    title: str,
+    y_title: str,
+    breaks: pd.DataFrame,
+    missing: str,
+    command: str,
+    per_day: bool = False,
+    rolling: int = 1,
+    log: bool = False,
+) -> None:
+    """A titled chart of one series for the chosen projects, or the empty state that says how to fill it."""
+    st.subheader(title)
+    if frame.empty:
+        empty_state(missing, command)
+        return
+    frame = frame.copy()
+    if per_day:
+        frame["value"] = frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
+    if rolling > 1:
+        frame["value"] = frame.groupby("project_id")["value"].transform(
+            lambda s: s.rolling(rolling, min_periods=1).mean()
+        )
+    names = dict(zip(projects["project_id"], projects["name"], strict=True))
+    figure = line_chart(frame, colors(projects), names, y_title, log=log)
+    mark_breaks(figure, breaks, frame["date"].min(), frame["date"].max())
+    st.plotly_chart(figure, width="stretch")
