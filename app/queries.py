@@ -122,10 +122,12 @@ def series(db: str, key: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def breaks(db: str, source: str) -> pd.DataFrame:
+def breaks(db: str, source: str, metric: str) -> pd.DataFrame:
+    """Breaks that affect this source's metric (the table holds glob patterns)."""
     return read(
-        "select date, metric, subject, title, reference from methodology_breaks where source = ? order by date",
-        [source],
+        "select date, metric, subject, title, reference from methodology_breaks "
+        "where source = ? and ? glob metric order by date",
+        [source, metric],
     )
 
 

@@ -1,4 +1,4 @@
-"""The ecotrends app: `make app` runs this router over the page modules in app/pages/."""
+"""The ecotrends app: `make app` runs this router over the page modules in app/sections/."""
 
 from __future__ import annotations
 
@@ -14,16 +14,16 @@ st.set_page_config(page_title="ecotrends", page_icon="📈", layout="wide")
 
 pages = {
     "Adoption": [
-        st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
-        st.Page("pages/compare.py", title="Compare", icon="📊", url_path="compare"),
-        st.Page("pages/claims.py", title="Claims", icon="🔎", url_path="claims"),
+        st.Page("sections/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+        st.Page("sections/compare.py", title="Compare", icon="📊", url_path="compare"),
+        st.Page("sections/claims.py", title="Claims", icon="🔎", url_path="claims"),
     ],
     "Sources": [
-        st.Page("pages/github.py", title="GitHub", icon="⭐", url_path="github"),
-        st.Page("pages/pypi.py", title="PyPI", icon="📦", url_path="pypi"),
-        st.Page("pages/arxiv.py", title="arXiv", icon="📄", url_path="arxiv"),
-        st.Page("pages/trends.py", title="Google Trends", icon="🔍", url_path="trends"),
-        st.Page("pages/data.py", title="Data", icon="🗄️", url_path="data"),
+        st.Page("sections/github.py", title="GitHub", icon="⭐", url_path="github"),
+        st.Page("sections/pypi.py", title="PyPI", icon="📦", url_path="pypi"),
+        st.Page("sections/arxiv.py", title="arXiv", icon="📄", url_path="arxiv"),
+        st.Page("sections/trends.py", title="Google Trends", icon="🔍", url_path="trends"),
+        st.Page("sections/data.py", title="Data", icon="🗄️", url_path="data"),
     ],
 }
 st.navigation(pages).run()

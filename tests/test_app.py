@@ -47,7 +47,7 @@ def populated(app_db: Path, tmp_path: Path) -> Path:
 
 def render(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"sections/{page}.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -77,7 +77,7 @@ def test_overview_shows_projects_and_verdict_summary(populated: Path):
 
 def test_compare_choices_are_kept_in_the_url(populated: Path):
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/compare.py")
+    at.switch_page("sections/compare.py")
     at.query_params["projects"] = "pytorch,tensorflow"
     at.query_params["series"] = "arxiv"
     at.run()
@@ -90,7 +90,7 @@ def test_compare_choices_are_kept_in_the_url(populated: Path):
 
 def test_claims_filters_by_verdict_and_shows_the_explanation(populated: Path):
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/claims.py")
+    at.switch_page("sections/claims.py")
     at.run()
     verdict_filter = next(m for m in at.multiselect if m.label == "Verdict")
     verdict_filter.set_value(["uncheckable"]).run()

@@ -72,7 +72,7 @@ figure = ui.line_chart(frame, palette, names, unit, log=log and transform != "gr
 if align:
     figure.update_xaxes(title="days since each project's first point in range")
 else:
-    ui.mark_breaks(figure, queries.breaks(db, spec.source), pd.Timestamp(start), pd.Timestamp(end))
+    ui.mark_breaks(figure, queries.breaks(db, spec.source, spec.metric), pd.Timestamp(start), pd.Timestamp(end))
 st.plotly_chart(figure, width="stretch")
 st.caption(f"{spec.label}. Hover a point for its value and provenance. Counts over windows are shown per day.")
 
@@ -82,4 +82,4 @@ if not related.empty:
     with st.expander(f"Claims about this series ({len(related)})"):
         for row in related.itertuples():
             st.markdown(f"- **{row.verdict}** — {row.statement}")
-        st.page_link("pages/claims.py", label="Open the claims with their charts", icon="🔎")
+        st.page_link("sections/claims.py", label="Open the claims with their charts", icon="🔎")

@@ -13,7 +13,7 @@ if projects.empty:
     ui.empty_state("No projects in the database yet.", ".venv/bin/ecotrends backfill --source arxiv")
     st.stop()
 chosen = tuple(ui.project_picker(projects))
-breaks = queries.breaks(db, "arxiv")
+breaks = queries.breaks(db, "arxiv", "papers_mentioning")
 command = ".venv/bin/ecotrends backfill --source arxiv   # every month since 2015"
 mentions = queries.series(db, "arxiv", chosen)
 ui.series_panel(

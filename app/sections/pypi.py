@@ -15,7 +15,6 @@ if projects.empty:
 chosen = tuple(ui.project_picker(projects))
 rolling = 30 if st.sidebar.toggle("30-day rolling mean", value=True) else 1
 log = st.sidebar.toggle("Log scale", value=True)
-breaks = queries.breaks(db, "pypi")
 panels = (
     ("downloads", "Daily downloads without mirrors (PyPI Stats)", ".venv/bin/ecotrends collect --source pypi"),
     ("downloads_mirrors", "Daily downloads with mirrors (PyPI Stats)", ".venv/bin/ecotrends collect --source pypi"),
@@ -30,7 +29,7 @@ for key, title, command in panels:
         projects,
         title,
         "downloads per day",
-        breaks,
+        queries.breaks(db, "pypi", queries.SERIES_BY_KEY[key].metric),
         f"No {title.lower()} yet.",
         command,
         per_day=True,

@@ -111,7 +111,7 @@ def evidence_chart(claim: pd.Series) -> go.Figure | None:
             line_color="black",
             annotation_text=f"claimed {ui.human(claim['claimed_value'])}",
         )
-    ui.mark_breaks(figure, queries.breaks(db, claim["source"]), start, end)
+    ui.mark_breaks(figure, queries.breaks(db, claim["source"], spec.metric), start, end)
     return figure
 
 

@@ -14,14 +14,13 @@ if projects.empty:
     st.stop()
 chosen = tuple(ui.project_picker(projects))
 log = st.sidebar.toggle("Log scale", value=False)
-breaks = queries.breaks(db, "github")
 
 ui.series_panel(
     queries.series(db, "stars", chosen),
     projects,
     "Stars shown on each day (daily snapshots)",
     "stars",
-    breaks,
+    queries.breaks(db, "github", "stars"),
     "No daily star snapshots yet.",
     ".venv/bin/ecotrends collect --source github   # daily from cron",
     log=log,
@@ -34,7 +33,7 @@ ui.series_panel(
     projects,
     "Retained stars by the day they were given (star history endpoint)",
     "retained stars",
-    breaks,
+    queries.breaks(db, "github", "stars_given_retained"),
     "The star history has not been walked yet.",
     ".venv/bin/ecotrends collect --source github",
     log=log,
@@ -50,7 +49,7 @@ ui.series_panel(
     projects,
     "Stars given per day in GH Archive (gross, 30-day mean)",
     "star events per day",
-    breaks,
+    queries.breaks(db, "github", "stars_given_gharchive"),
     "No GH Archive history yet.",
     ".venv/bin/ecotrends backfill --source github",
     rolling=30,

@@ -25,6 +25,7 @@ table = pd.DataFrame(
     {
         "Project": summary["name"],
         "Stars": summary["stars_now"].map(ui.human),
+        "as of": summary["stars_date"],
         "Stars +30d": summary["stars_gain_30d"].map(ui.human),
         "Stars +1y": summary["stars_gain_1y"].map(ui.human),
         "Stars, 180 days": summary["stars_trend"],
@@ -58,7 +59,7 @@ with left:
         ui.empty_state("No collection has run yet.", ".venv/bin/ecotrends collect")
     else:
         for row in fresh.itertuples():
-            age = f"{row.hours_since_success} h ago" if pd.notna(row.hours_since_success) else "never collected"
+            age = f"{row.hours_since_success} h ago" if pd.notna(row.hours_since_success) else "no collection run yet"
             line = f"**{row.source}**: last success {age}; {ui.human(row.observations)} observations"
             if row.last_status in ("failed", "partial"):
                 st.error(f"{line}. Last run **{row.last_status}**: {row.last_error}", icon="⚠️")
@@ -76,4 +77,4 @@ with right:
             columns, ("supported", "inaccurate", "contradicted", "no_data", "uncheckable"), strict=True
         ):
             column.metric(verdict.replace("_", " "), int(counts.get(verdict, 0)))
-        st.page_link("pages/claims.py", label="See every claim with its evidence", icon="🔎")
+        st.page_link("sections/claims.py", label="See every claim with its evidence", icon="🔎")

@@ -35,7 +35,7 @@ ui.series_panel(
     projects,
     f"Interest, {request['timeframe']} ({request['resolution']}ly)",
     "interest (0-100)",
-    queries.breaks(db, "trends"),
+    queries.breaks(db, "trends", "interest"),
     "No values for the chosen projects in this request.",
     ".venv/bin/ecotrends collect --source trends",
 )
