@@ -158,3 +158,16 @@ def series_panel(
     figure = line_chart(frame, colors(projects), names, y_title, log=log)
     mark_breaks(figure, breaks, frame["date"].min(), frame["date"].max())
     st.plotly_chart(figure, width="stretch")
+
+
+def source_page(title: str, fill_command: str) -> tuple[str, pd.DataFrame, tuple[str, ...]]:
+    """The common head of a source page: title, the projects or the empty state, and the project picker."""
+    from app import queries
+
+    db = str(queries.database())
+    st.title(title)
+    projects = queries.projects(db)
+    if projects.empty:
+        empty_state("No projects in the database yet.", fill_command)
+        st.stop()
+    return db, projects, tuple(project_picker(projects))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from collectors import store
 from collectors.config import REPO_ROOT
 from collectors.errors import ConfigError
 
@@ -164,8 +165,7 @@ def _claim(path: Path, index: int, entry: dict, articles: set[str]) -> Claim:
 def sync_claims(conn: duckdb.DuckDBPyConnection, path: Path = CLAIMS_FILE) -> None:
     """Mirror the register into claim_article and claim, in one transaction."""
     articles, claims = load_register(path)
-    conn.execute("begin transaction")
-    try:
+    with store.transaction(conn):
         conn.execute("delete from claim")
         conn.execute("delete from claim_article")
         conn.executemany(
@@ -181,10 +181,6 @@ def sync_claims(conn: duckdb.DuckDBPyConnection, path: Path = CLAIMS_FILE) -> No
                 for c in claims
             ],
         )  # fmt: skip
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
 
 
 # --- proposing claims from any article -----------------------------------------------------------------

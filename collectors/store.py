@@ -48,6 +48,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back whole when it raises."""
+    conn.execute("begin transaction")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
+
+
 def _is_lock_conflict(exc: Exception) -> bool:
     text = str(exc)
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
@@ -115,14 +127,9 @@ def apply_schema(conn: duckdb.DuckDBPyConnection) -> None:
     for version, name, file in migrations():
         if version in applied:
             continue
-        conn.execute("begin transaction")
-        try:
+        with transaction(conn):
             conn.execute(file.read_text(encoding="utf-8"))
             conn.execute("insert into schema_version (version, name) values (?, ?)", [version, name])
-            conn.execute("commit")
-        except Exception:
-            conn.execute("rollback")
-            raise
     for file in sorted((SQL_DIR / "views").glob("*.sql")):
         conn.execute(file.read_text(encoding="utf-8"))
 
@@ -154,14 +161,9 @@ def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> No
             if empty:
                 raise ConfigError(f"{where}: field '{empty[0]}' is empty")
             rows.append([day, *(row[c].strip() for c in _BREAK_COLUMNS[1:])])
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         conn.execute("delete from methodology_break")
         conn.executemany("insert into methodology_break values (?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
 
 
 def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
@@ -182,8 +184,7 @@ def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
 
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
     """Mirror data/projects.toml into the project tables in one transaction."""
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         conn.execute("delete from project_package")
         conn.execute("delete from project")
         conn.executemany(
@@ -194,10 +195,6 @@ def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) 
             "insert into project_package values (?, ?)",
             [[p.id, package] for p in projects for package in p.pypi],
         )
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
 
 
 class RefusedBatchError(EcotrendsError):
@@ -232,8 +229,7 @@ def upsert_observations(
         return 0
     conn.register("incoming_batch", frame)
     try:
-        conn.execute("begin transaction")
-        try:
+        with transaction(conn):
             if guard_zeros:
                 _refuse_zeroing(conn)
             if replace is not None:
@@ -252,10 +248,6 @@ def upsert_observations(
                 where observation.value <> excluded.value or observation.origin <> excluded.origin
                 """
             ).fetchone()[0]
-            conn.execute("commit")
-        except Exception:
-            conn.execute("rollback")
-            raise
     finally:
         conn.unregister("incoming_batch")
     return int(changed)

@@ -79,9 +79,7 @@ def test_every_page_renders_without_errors_in_chromium(app_url: str):
         for name in PAGES:
             page.goto(f"{app_url}/{name}", wait_until="domcontentloaded")
             page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
-            page.wait_for_function(
-                "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=60_000
-            )
+            page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=60_000)
             page.wait_for_timeout(500)
             errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").all_inner_texts()
             errors = [e for e in errors if "Last run" not in e]  # failed collection runs are data, not page errors

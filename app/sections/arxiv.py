@@ -6,13 +6,7 @@ import streamlit as st
 
 from app import queries, ui
 
-db = str(queries.database())
-st.title("arXiv mentions")
-projects = queries.projects(db)
-if projects.empty:
-    ui.empty_state("No projects in the database yet.", ".venv/bin/ecotrends backfill --source arxiv")
-    st.stop()
-chosen = tuple(ui.project_picker(projects))
+db, projects, chosen = ui.source_page("arXiv mentions", ".venv/bin/ecotrends backfill --source arxiv")
 breaks = queries.breaks(db, "arxiv", "papers_mentioning")
 command = ".venv/bin/ecotrends backfill --source arxiv   # every month since 2015"
 mentions = queries.series(db, "arxiv", chosen)

@@ -6,13 +6,7 @@ import streamlit as st
 
 from app import queries, ui
 
-db = str(queries.database())
-st.title("GitHub")
-projects = queries.projects(db)
-if projects.empty:
-    ui.empty_state("No projects in the database yet.", ".venv/bin/ecotrends collect --source github")
-    st.stop()
-chosen = tuple(ui.project_picker(projects))
+db, projects, chosen = ui.source_page("GitHub", ".venv/bin/ecotrends collect --source github")
 log = st.sidebar.toggle("Log scale", value=False)
 
 ui.series_panel(

@@ -6,13 +6,7 @@ import streamlit as st
 
 from app import queries, ui
 
-db = str(queries.database())
-st.title("PyPI downloads")
-projects = queries.projects(db)
-if projects.empty:
-    ui.empty_state("No projects in the database yet.", ".venv/bin/ecotrends collect --source pypi")
-    st.stop()
-chosen = tuple(ui.project_picker(projects))
+db, projects, chosen = ui.source_page("PyPI downloads", ".venv/bin/ecotrends collect --source pypi")
 rolling = 30 if st.sidebar.toggle("30-day rolling mean", value=True) else 1
 log = st.sidebar.toggle("Log scale", value=True)
 panels = (

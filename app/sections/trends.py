@@ -6,13 +6,7 @@ import streamlit as st
 
 from app import queries, ui
 
-db = str(queries.database())
-st.title("Google Trends interest")
-projects = queries.projects(db)
-if projects.empty:
-    ui.empty_state("No projects in the database yet.", ".venv/bin/ecotrends collect --source trends")
-    st.stop()
-chosen = tuple(ui.project_picker(projects))
+db, projects, chosen = ui.source_page("Google Trends interest", ".venv/bin/ecotrends collect --source trends")
 requests = queries.trends_requests(db)
 if requests.empty:
     ui.empty_state(
