@@ -46,7 +46,9 @@ if frame.empty:
 if spec.is_count:
     frame["value"] = frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
 first, last = frame["date"].min().date(), frame["date"].max().date()
-start, end = st.slider("Date range", min_value=first, max_value=last, value=(first, last))
+start, end = (first, last)
+if first < last:  # a slider needs two distinct ends; a single day of data is shown as it is
+    start, end = st.slider("Date range", min_value=first, max_value=last, value=(first, last))
 frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)].copy()
 
 if rolling > 1:
