@@ -171,6 +171,8 @@ def _collect_since(ctx: Context, start: date, today: date) -> Outcome:
     ctx.progress.add_total(sum(len(months) for *_, months in plan))
     for subject, metric, phrase, months in plan:
         for month in months:
+            if outcome.gave_up:
+                return outcome
             query = search_query(phrase, month)
             try:
                 value = _believable_total(ctx, subject, metric, month, query)
@@ -178,6 +180,7 @@ def _collect_since(ctx: Context, start: date, today: date) -> Outcome:
                     outcome.rows_written += save(
                         conn, [observation_for(subject, metric, month, value, query)], ctx.run_id
                     )
+                outcome.succeeded()
             except SourceError as exc:
                 outcome.fail(f"{subject} {month:%Y-%m}", exc)
             ctx.progress.step(f"{subject} {month:%Y-%m}")

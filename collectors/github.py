@@ -90,9 +90,11 @@ def _json(response: requests.Response) -> object:
 # --- parsing (pure) -------------------------------------------------------------------------------------
 
 
-def parse_repo(payload: dict, repo: str, day: date) -> tuple[list[Observation], date]:
+def parse_repo(payload: object, repo: str, day: date) -> tuple[list[Observation], date]:
     """Snapshot observations for `day` and the creation date; raises PayloadError on a missing field."""
     origin = f"GET {DEFAULT_API_URL}/repos/{repo}"
+    if not isinstance(payload, dict):
+        raise PayloadError(f"{origin}: expected a JSON object, got {type(payload).__name__}")
     rows = []
     for metric, field in SNAPSHOT_METRICS.items():
         value = payload.get(field)
@@ -107,21 +109,26 @@ def parse_repo(payload: dict, repo: str, day: date) -> tuple[list[Observation], 
     return rows, created_on
 
 
-def parse_history(weeks: list, repo: str, today: date) -> list[Observation]:
+def parse_history(weeks: object, repo: str, today: date) -> list[Observation]:
     """Daily retained stars from the weekly rows; days after `today` (the partial week) are left out."""
     origin = f"GET {DEFAULT_API_URL}/repos/{repo}/stargazers/history"
+    if not isinstance(weeks, list):
+        raise PayloadError(f"{origin}: expected a JSON array of weeks, got {type(weeks).__name__}")
     rows = []
     for item in weeks:
         if not isinstance(item, dict):
             raise PayloadError(f"{origin}: week entry {item!r} is not an object")
         week, days, total = item.get("week"), item.get("days"), item.get("total")
-        if not isinstance(week, int) or not isinstance(days, list) or len(days) != 7:
+        if isinstance(week, bool) or not isinstance(week, int) or not isinstance(days, list) or len(days) != 7:
             raise PayloadError(f"{origin}: week entry {item!r} lacks 'week' or 7 'days'")
-        if not all(isinstance(n, int) and n >= 0 for n in days):
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in days):
             raise PayloadError(f"{origin}: week {week} has non-count days {days!r}")
         if isinstance(total, int) and total != sum(days):
             raise PayloadError(f"{origin}: week {week} total {total} is not the sum of its days {days!r}")
-        start = datetime.fromtimestamp(week, UTC).date()
+        try:
+            start = datetime.fromtimestamp(week, UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise PayloadError(f"{origin}: week {week} is not a Unix time") from None
         for offset, stars in enumerate(days):
             day = start + timedelta(days=offset)
             if day <= today:
@@ -147,18 +154,24 @@ def collect(ctx: Context) -> Outcome:
     ctx.progress.add_total(len(repos) * 2)
 
     for repo in repos:
+        if outcome.gave_up:
+            break
         try:
             rows, created_on = parse_repo(fetch_repo(ctx.client, repo), repo, today)
             with store.connect(ctx.db) as conn:
                 outcome.rows_written += save(conn, rows, ctx.run_id)
                 store.record_event(conn, SOURCE, repo, "created", created_on, f"GET {DEFAULT_API_URL}/repos/{repo}")
+            outcome.succeeded()
         except SourceError as exc:
             outcome.fail(repo, exc)
         ctx.progress.step(f"{repo} snapshot")
 
     for repo in repos:
+        if outcome.gave_up:
+            break
         try:
             _update_history(ctx, repo, today, outcome)
+            outcome.succeeded()
         except SourceError as exc:
             outcome.fail(f"{repo} star history", exc)
         ctx.progress.step(f"{repo} history")
@@ -230,9 +243,12 @@ def backfill(ctx: Context) -> Outcome:
     client = HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, max_attempts=3)
     try:
         for project in ctx.projects:
+            if outcome.gave_up:
+                break
             repo = project.github
             try:
                 _backfill_repo(ctx, client, repo, [repo, *project.github_former_names], outcome)
+                outcome.succeeded()
             except SourceError as exc:
                 outcome.fail(f"{repo} GH Archive", exc)
     finally:

@@ -64,9 +64,11 @@ def _json_object(response: requests.Response, what: str) -> dict:
 # --- parsing (pure) -------------------------------------------------------------------------------------
 
 
-def parse_overall(payload: dict, package: str) -> list[Observation]:
+def parse_overall(payload: object, package: str) -> list[Observation]:
     """Daily rows of both categories; an empty answer for a known package is refused as an outage."""
     origin = f"GET {DEFAULT_STATS_URL}/api/packages/{package}/overall"
+    if not isinstance(payload, dict):
+        raise PayloadError(f"{origin}: expected a JSON object, got {type(payload).__name__}")
     data = payload.get("data")
     if payload.get("type") != "overall_downloads" or not isinstance(data, list):
         raise PayloadError(f"{origin}: not an overall_downloads answer (type={payload.get('type')!r})")
@@ -86,14 +88,16 @@ def parse_overall(payload: dict, package: str) -> list[Observation]:
     return rows
 
 
-def parse_first_release(payload: dict, package: str) -> tuple[date, str] | None:
+def parse_first_release(payload: object, package: str) -> tuple[date, str] | None:
     """Day of the earliest file upload and its version; None when no file was ever uploaded."""
-    releases = payload.get("releases")
+    releases = payload.get("releases") if isinstance(payload, dict) else None
     if not isinstance(releases, dict):
         raise PayloadError(f"/pypi/{package}/json: no 'releases' object")
     earliest: tuple[datetime, str] | None = None
     for version, files in releases.items():
-        for file in files or []:
+        if not isinstance(files, list) or not all(isinstance(file, dict) for file in files):
+            raise PayloadError(f"/pypi/{package}/json: release {version} is not a list of files")
+        for file in files:
             stamp = file.get("upload_time_iso_8601") or file.get("upload_time")
             if not stamp:
                 continue
@@ -128,12 +132,15 @@ def collect(ctx: Context) -> Outcome:
             ).fetchall()
         }
     for package in packages:
+        if outcome.gave_up:
+            break
         try:
             rows = parse_overall(fetch_overall(ctx.client, package), package)
             with store.connect(ctx.db) as conn:
                 outcome.rows_written += save(conn, rows, ctx.run_id)
             if package not in known_releases:
                 _record_first_release(ctx, package)
+            outcome.succeeded()
         except SourceError as exc:
             outcome.fail(package, exc)
         ctx.progress.step(package)
@@ -201,8 +208,11 @@ def backfill(ctx: Context) -> Outcome:
     packages = [package for project in ctx.projects for package in project.pypi]
     try:
         for package in packages:
+            if outcome.gave_up:
+                break
             try:
                 _backfill_package(ctx, client, package, since, today, outcome)
+                outcome.succeeded()
             except SourceError as exc:
                 outcome.fail(package, exc)
                 if isinstance(exc, RateLimitedError):

@@ -14,7 +14,7 @@ from types import ModuleType
 
 from collectors import store
 from collectors.config import Project
-from collectors.errors import EcotrendsError
+from collectors.errors import EcotrendsError, RateLimitedError, TransientError
 from collectors.http import HttpClient
 
 log = logging.getLogger("ecotrends")
@@ -67,19 +67,42 @@ class Context:
     since: str | None = None
 
 
+MAX_CONSECUTIVE_OUTAGES = 3  # then the source stops for this run instead of hammering a failing API
+
+
 @dataclass
 class Outcome:
+    """What a run of one source achieved; it stops itself after repeated outages."""
+
     rows_written: int = 0
     errors: list[str] = field(default_factory=list)
+    successes: int = 0
+    consecutive_outages: int = 0
 
     def fail(self, subject: str, exc: Exception) -> None:
         message = f"{subject}: {exc}"
         log.warning("%s", message)
         self.errors.append(message)
+        if isinstance(exc, TransientError | RateLimitedError):
+            self.consecutive_outages += 1
+            if self.gave_up:
+                self.errors.append(
+                    f"stopped after {MAX_CONSECUTIVE_OUTAGES} consecutive outages; the next run continues"
+                )
+
+    def succeeded(self) -> None:
+        self.successes += 1
+        self.consecutive_outages = 0
+
+    @property
+    def gave_up(self) -> bool:
+        return self.consecutive_outages >= MAX_CONSECUTIVE_OUTAGES
 
     @property
     def status(self) -> str:
-        return "partial" if self.errors else "ok"
+        if not self.errors:
+            return "ok"
+        return "partial" if self.successes or self.rows_written else "failed"
 
 
 @dataclass

@@ -101,8 +101,11 @@ def plan_batches(terms: Sequence[str]) -> list[Batch]:
 
 def fetch_interest(client: HttpClient, terms: Sequence[str], timeframe: str) -> pd.DataFrame:
     session = _TrendsSession(client)
-    session.build_payload(list(terms), timeframe=timeframe)
-    frame = session.interest_over_time()
+    try:
+        session.build_payload(list(terms), timeframe=timeframe)
+        frame = session.interest_over_time()
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:  # pytrends' own parsing
+        raise PayloadError(f"Google Trends answer has an unexpected shape ({type(exc).__name__}: {exc})") from None
     if frame.empty:
         raise PayloadError(f"Google Trends returned no timeline for {list(terms)} ({timeframe})")
     return frame

@@ -95,7 +95,7 @@ def test_silently_truncated_window_is_detected_and_not_stored(db: Path, mock_htt
 
     result = backfill(db, [tensorflow], pypi, since="2023-01-01")
 
-    assert result.status == "partial"
+    assert result.status == "failed"
     assert "cut short" in result.error and "nothing of this window was stored" in result.error
     assert query(db, "select count(*) from observations") == [(0,)]
 
@@ -113,7 +113,7 @@ def test_quota_exceeded_stops_the_backfill_for_the_hour(db: Path, mock_http, fro
 
     result = backfill(db, [keras], pypi)
 
-    assert result.status == "partial" and "quota exceeded" in result.error
+    assert result.status == "failed" and "quota exceeded" in result.error
     assert result.requests_made == 1, "no retries against a quota, and the next package is not tried"
 
 

@@ -106,7 +106,7 @@ def test_bad_token_is_named_and_never_shown(db: Path, projects, mock_http, froze
 
     result = run(github, db, only(projects, "tensorflow"))
 
-    assert result.status == "partial"
+    assert result.status == "failed"
     assert "credentials refused" in result.error and "GITHUB_TOKEN" in result.error
     assert mock_http.calls[0].request.headers["Authorization"] == "Bearer ghp_canarycanarycanary"
     dumped = str(query(db, "select * from collection_run")) + str(query(db, "select * from observation"))

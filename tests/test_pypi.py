@@ -108,5 +108,5 @@ def test_empty_series_is_refused_and_stored_data_kept(db: Path, mock_http, froze
     )
     result = run(pypi, db, [project])
 
-    assert result.status == "partial" and "empty series" in result.error
+    assert result.status == "failed" and "empty series" in result.error
     assert query(db, "select count(*), sum(value) from observation where source = 'pypi'") == before

@@ -1,0 +1,188 @@
+"""Every response parser, fed arbitrary and mutated payloads: a clear error or correct output, never a crash."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+import responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from collectors import arxiv, clickhouse, github, pypi, trends
+from collectors.errors import EcotrendsError
+from tests.conftest import add_recording, load_recording
+
+TERMS = ["tensorflow", "pytorch", "jax", "keras", "pytorch lightning"]
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=8) | st.dictionaries(st.text(max_size=12), children, max_size=8),
+    max_leaves=40,
+)
+
+
+def body(name: str) -> object:
+    response = load_recording(name)["response"]
+    return response["body_json"] if "body_json" in response else response["body_text"]
+
+
+REPO = body("github/repo_pytorch_pytorch.json")
+HISTORY = body("github/history_jax-ml_jax_p1.json")
+OVERALL = body("pypi/overall_torch.json")
+RELEASES = body("pypi/pypi_json_torch.json")
+
+
+def mutate(payload: object, data: st.DataObject) -> object:
+    """Replace, delete or retype one value somewhere inside a real payload."""
+    mutated = copy.deepcopy(payload)
+    node = mutated
+    for _ in range(data.draw(st.integers(0, 3))):
+        if isinstance(node, dict) and node:
+            key = data.draw(st.sampled_from(sorted(node)))
+            if isinstance(node[key], dict | list) and data.draw(st.booleans()):
+                node = node[key]
+                continue
+            if data.draw(st.booleans()):
+                del node[key]
+            else:
+                node[key] = data.draw(json_values)
+            return mutated
+        if isinstance(node, list) and node:
+            index = data.draw(st.integers(0, len(node) - 1))
+            if isinstance(node[index], dict | list) and data.draw(st.booleans()):
+                node = node[index]
+                continue
+            node[index] = data.draw(json_values)
+            return mutated
+    return data.draw(json_values)
+
+
+def assert_clear(call, check=lambda result: None) -> None:
+    try:
+        result = call()
+    except EcotrendsError as exc:
+        assert str(exc), "an error says what is wrong"
+        return
+    check(result)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_github_repo_parser(data):
+    payload = mutate(REPO, data) if data.draw(st.booleans()) else data.draw(json_values)
+
+    def check(result):
+        rows, created = result
+        assert {row.metric for row in rows} == set(github.SNAPSHOT_METRICS)
+        assert all(isinstance(row.value, int) and row.value >= 0 for row in rows)
+        assert isinstance(created, date)
+
+    assert_clear(lambda: github.parse_repo(payload, "a/b", date(2026, 11, 22)), check)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_github_history_parser(data):
+    payload = mutate(HISTORY, data) if data.draw(st.booleans()) else data.draw(json_values)
+    assert_clear(
+        lambda: github.parse_history(payload, "a/b", date(2026, 11, 22)),
+        lambda rows: all(row.value >= 0 and row.window_days == 1 for row in rows),
+    )
+
+
+@SETTINGS
+@given(data=st.data())
+def test_pypi_overall_parser(data):
+    payload = mutate(OVERALL, data) if data.draw(st.booleans()) else data.draw(json_values)
+    assert_clear(
+        lambda: pypi.parse_overall(payload, "torch"),
+        lambda rows: rows and all(row.value >= 0 and row.metric in pypi.CATEGORY_METRICS.values() for row in rows),
+    )
+
+
+@SETTINGS
+@given(data=st.data())
+def test_pypi_release_parser(data):
+    payload = mutate(RELEASES, data) if data.draw(st.booleans()) else data.draw(json_values)
+    assert_clear(
+        lambda: pypi.parse_first_release(payload, "torch"), lambda result: result is None or isinstance(result[0], date)
+    )
+
+
+FEED = body("arxiv/count_ok.json")
+
+
+@SETTINGS
+@given(text=st.text(max_size=300), cut=st.integers(0, len(FEED)), junk=st.text(max_size=20))
+def test_arxiv_feed_parser(text, cut, junk):
+    for candidate in (text, FEED[:cut], FEED[:cut] + junk + FEED[cut:]):
+        assert_clear(lambda c=candidate: arxiv.parse_total(c), lambda total: isinstance(total, int) and total >= 0)
+
+
+CLICKPY = body("clickpy/torch_2023-05-24_2025-11-09.json")
+
+
+@SETTINGS
+@given(text=st.text(max_size=300), cut=st.integers(0, 2000), junk=st.text(max_size=30))
+def test_clickhouse_rows_parser(text, cut, junk):
+    for candidate in (text, CLICKPY[:cut], CLICKPY[:cut] + junk + CLICKPY[cut : cut + 500]):
+        assert_clear(lambda c=candidate: clickhouse.parse_rows(c, "test"), lambda rows: isinstance(rows, list))
+
+
+@SETTINGS
+@given(value=json_values)
+def test_clickhouse_integers(value):
+    assert_clear(lambda: clickhouse.as_int(value, "test"), lambda n: isinstance(n, int) and n >= 0)
+
+
+@SETTINGS
+@given(
+    values=st.lists(st.integers(0, 100), min_size=0, max_size=12),
+    step=st.sampled_from([1, 7, 30, 31]),
+    partial=st.booleans(),
+)
+def test_trends_frame_parser(values, step, partial):
+    index = pd.date_range("2021-01-03", periods=len(values), freq=f"{step}D", name="date")
+    frame = pd.DataFrame({"jax": values, "isPartial": [False] * len(values)}, index=index)
+    if partial and values:
+        frame.loc[frame.index[-1], "isPartial"] = True
+    batch = trends.Batch(("jax",), 1, 1, None)
+    assert_clear(
+        lambda: trends.parse_frame(frame, batch, "today 5-y"),
+        lambda rows: all(0 <= row.value <= 100 and row.window_days >= 1 for row in rows),
+    )
+
+
+MULTILINE = body("trends/multiline_5y.json")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_trends_answers_through_pytrends(data):
+    """Arbitrary answers to the multiline request go through pytrends' own parsing: PayloadError, never a crash."""
+    mutated = mutate(json.loads(MULTILINE[5:]), data)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        add_recording(mock, "trends/nid_cookie.json")
+        add_recording(mock, "trends/explore_5y.json")
+        url = load_recording("trends/multiline_5y.json")["request"]["url"]
+        mock.add("GET", url, body=")]}',\n" + json.dumps(mutated), content_type="application/json")
+        assert_clear(lambda: trends.fetch_interest(trends.make_client(), TERMS, "today 5-y"))
+
+
+def test_trends_fetch_turns_pytrends_parse_failures_into_payload_errors(mock_http):
+    add_recording(mock_http, "trends/nid_cookie.json")
+    add_recording(mock_http, "trends/explore_5y.json")
+    recording = load_recording("trends/multiline_5y.json")
+    mock_http.add(
+        "GET",
+        recording["request"]["url"],
+        body=')]}\',\n{"default": {"timelineData": [{"x": 1}]}}',
+        content_type="application/json",
+    )
+    with pytest.raises(trends.PayloadError, match="unexpected shape"):
+        trends.fetch_interest(trends.make_client(), TERMS, "today 5-y")
