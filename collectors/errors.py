@@ -39,5 +39,9 @@ class PayloadError(SourceError):
     """The answer does not have the documented shape (truncated JSON, an HTML error page, an error feed)."""
 
 
+class RefusedBatchError(SourceError):
+    """A batch would overwrite real values with zeros, or is empty where data is expected; nothing was written."""
+
+
 class LockedError(EcotrendsError):
     """Another ecotrends run holds the lock on the same database."""

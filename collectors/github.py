@@ -273,6 +273,9 @@ def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str]
     for start, end in windows:
         rows = parse_gharchive(fetch_gharchive_window(client, names, start, end), repo, names)
         with store.connect(ctx.db) as conn:
+            store.refuse_empty_window(
+                conn, SOURCE, repo, GHARCHIVE_METRIC, end, rows, f"GH Archive {repo} {start}..{end}"
+            )
             outcome.rows_written += save(conn, rows, ctx.run_id)
             store.set_state(conn, SOURCE, repo, "gharchive_through", end.isoformat())
         ctx.progress.step(f"{repo} GH Archive {start}..{end}")

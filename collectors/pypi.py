@@ -236,6 +236,9 @@ def _backfill_package(
     for start, end in windows:
         rows = fetch_clickpy_window(client, package, start, end)
         with store.connect(ctx.db) as conn:
+            store.refuse_empty_window(
+                conn, SOURCE, package, CLICKPY_METRIC, end, rows, f"ClickPy {package} {start}..{end}"
+            )
             outcome.rows_written += save(conn, rows, ctx.run_id)
             store.set_state(conn, SOURCE, package, "clickpy_through", end.isoformat())
         ctx.progress.step(f"{package} {start}..{end}")

@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from collectors.config import REPO_ROOT, Project
-from collectors.errors import ConfigError, EcotrendsError, LockedError
+from collectors.errors import ConfigError, EcotrendsError, LockedError, RefusedBatchError
 
 log = logging.getLogger(__name__)
 SQL_DIR = REPO_ROOT / "sql"
@@ -197,10 +197,6 @@ def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) 
         )
 
 
-class RefusedBatchError(EcotrendsError):
-    """A batch would overwrite real values with zeros; nothing of it was written."""
-
-
 def observations_frame(rows: Iterable[Observation], collected_at: datetime, run_id: int | None) -> pd.DataFrame:
     frame = pd.DataFrame(
         [(r.source, r.subject, r.metric, r.date, r.window_days or 0, float(r.value), r.origin) for r in rows],
@@ -271,6 +267,20 @@ def _refuse_zeroing(conn: duckdb.DuckDBPyConnection) -> None:
             f"refused a batch that would replace {zeroed} stored non-zero value(s) with 0 "
             f"({zeroed_levels} of them levels); stored data left as it was"
         )
+
+
+def refuse_empty_window(
+    conn: duckdb.DuckDBPyConnection, source: str, subject: str, metric: str, end: date, rows: list, where: str
+) -> None:
+    """An empty answer for a window is an outage when the series already has data up to that window's end."""
+    if rows:
+        return
+    earlier = conn.execute(
+        "select count(*) from observation where source = ? and subject = ? and metric = ? and date < ?",
+        [source, subject, metric, end],
+    ).fetchone()[0]
+    if earlier:
+        raise RefusedBatchError(f"{where}: no rows for a window of a series with {earlier} stored days; refused")
 
 
 def record_event(conn: duckdb.DuckDBPyConnection, source: str, subject: str, event: str, day: date, origin: str) -> int:

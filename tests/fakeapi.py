@@ -1,0 +1,265 @@
+"""A local stand-in for every API ecotrends talks to, built from the recorded fixtures, with injectable faults.
+
+It listens on 127.0.0.1 only, answers in each API's recorded format at the real paths (the collectors reach
+it through the ECOTRENDS_*_URL overrides), and stops by itself after a bounded number of requests or seconds.
+A fault set for a source applies to every request of that source until it is cleared.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MAX_REQUESTS = 20_000
+MAX_SECONDS = 900
+HANG_SECONDS = 1.5
+FAULTS = (
+    "429_retry_after", "429", "403_rate_limit", "403_secondary", "500", "502", "503", "hang", "reset",
+    "truncated_json", "html_200", "arxiv_error_200", "empty", "clickhouse_row_limit", "clickhouse_exception",
+)  # fmt: skip
+ENV = {
+    "github": "ECOTRENDS_GITHUB_URL", "pypistats": "ECOTRENDS_PYPISTATS_URL", "pypi": "ECOTRENDS_PYPI_URL",
+    "arxiv": "ECOTRENDS_ARXIV_URL", "trends": "ECOTRENDS_TRENDS_URL", "clickpy": "ECOTRENDS_CLICKPY_URL",
+    "clickhouse": "ECOTRENDS_CLICKHOUSE_URL",
+}  # fmt: skip
+
+
+def recording(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def recorded_body(rec: dict) -> bytes:
+    response = rec["response"]
+    text = json.dumps(response["body_json"]) if "body_json" in response else response["body_text"]
+    return text.encode()
+
+
+class FakeAPI:
+    def __init__(self) -> None:
+        self.faults: dict[str, str] = {}
+        self.requests: Counter[str] = Counter()
+        self.headers_seen: list[dict[str, str]] = []
+        self.months = json.loads((FIXTURES / "arxiv" / "months_2023.json").read_text())
+        self.feed = recording("arxiv/count_ok.json")["response"]["body_text"]
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+        handler = type("Handler", (_Handler,), {"api": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> FakeAPI:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def env(self) -> dict[str, str]:
+        return {variable: self.url for variable in ENV.values()}
+
+    def count(self, source: str) -> None:
+        with self._lock:
+            self.requests[source] += 1
+            total = sum(self.requests.values())
+        if total > MAX_REQUESTS or time.monotonic() - self._started > MAX_SECONDS:
+            threading.Thread(target=self.server.shutdown, daemon=True).start()
+            raise RuntimeError("fake API request or time bound reached")
+
+
+def source_of(method: str, path: str, query: dict) -> str:
+    if path.startswith("/repos/"):
+        return "github"
+    if path.startswith("/api/packages/"):
+        return "pypistats"
+    if path.startswith("/pypi/"):
+        return "pypi"
+    if path == "/api/query":
+        return "arxiv"
+    if path.startswith("/trends/"):
+        return "trends"
+    if method == "POST" and path == "/":
+        return "clickpy" if query.get("user") == ["demo"] else "clickhouse"
+    return "unknown"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    api: FakeAPI
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        parsed = urlparse(self.path)
+        query = parse_qs(parsed.query)
+        length = int(self.headers.get("Content-Length") or 0)
+        sent = self.rfile.read(length).decode() if length else ""
+        source = source_of(method, parsed.path, query)
+        self.api.count(source)
+        self.api.headers_seen.append(dict(self.headers))
+        fault = self.api.faults.get("pypi" if source in ("pypistats", "pypi") else source)
+        status, headers, body = self._answer(source, parsed.path, query, sent)
+        if fault:
+            outcome = self._fault(fault, source, status, headers, body)
+            if outcome is None:
+                return
+            status, headers, body = outcome
+        self._send(status, headers, body)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "transfer-encoding", "content-encoding", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    # --- the recorded answers -------------------------------------------------------------------------
+
+    def _answer(self, source: str, path: str, query: dict, sent: str) -> tuple[int, dict, bytes]:
+        if source == "github":
+            return self._github(path, query)
+        if source in ("pypistats", "pypi"):
+            package = path.split("/")[3] if source == "pypistats" else path.split("/")[2]
+            name = f"pypi/overall_{package}.json" if source == "pypistats" else f"pypi/pypi_json_{package}.json"
+            if not (FIXTURES / name).exists():
+                name = "pypi/overall_not_found.json" if source == "pypistats" else "pypi/pypi_json_not_found.json"
+            return self._recorded(name)
+        if source == "arxiv":
+            search = query["search_query"][0]
+            phrase = re.search(r'all:"([^"]+)"', search)
+            month = re.search(r"submittedDate:\[(\d{4})(\d{2})01", search)
+            series = self.api.months.get(phrase.group(1) if phrase else "__denominator__", {})
+            total = series.get(f"{month.group(1)}-{month.group(2)}", 0) if month else 0
+            body = re.sub(r"<opensearch:totalResults>\d+<", f"<opensearch:totalResults>{total}<", self.api.feed)
+            return 200, {"Content-Type": "application/atom+xml; charset=UTF-8"}, body.encode()
+        if source == "trends":
+            if path.startswith("/trends/explore"):
+                return self._recorded("trends/nid_cookie.json")
+            span = (
+                "all" if "2004" in "".join(query.get("req", [])) or '"all"' in "".join(query.get("req", [])) else "5y"
+            )
+            kind = "explore" if path == "/trends/api/explore" else "multiline"
+            return self._recorded(f"trends/{kind}_{span}.json")
+        if source == "clickpy":
+            window = f"{query['param_d0'][0]}_{query['param_d1'][0]}"
+            name = (
+                f"clickpy/torch_total_{window}.json"
+                if "sum(count) AS downloads FROM" in sent and "count() AS days" in sent
+                else f"clickpy/torch_{window}.json"
+            )
+            return self._recorded(name) if (FIXTURES / name).exists() else (200, {}, b"")
+        if source == "clickhouse":
+            window = f"{query['param_d0'][0]}_{query['param_d1'][0]}"
+            name = f"gharchive/jax_{window}.json"
+            return self._recorded(name) if (FIXTURES / name).exists() else (200, {}, b"")
+        return 404, {"Content-Type": "text/plain"}, b"unknown path"
+
+    def _github(self, path: str, query: dict) -> tuple[int, dict, bytes]:
+        parts = path.strip("/").split("/")
+        repo = f"{parts[1]}_{parts[2]}"
+        if len(parts) == 3:
+            name = f"github/repo_{repo}.json"
+            return self._recorded(name if (FIXTURES / name).exists() else "github/repo_not_found.json")
+        page = int(query.get("page", ["1"])[0])  # every repository gets jax's 15 recorded pages
+        return self._recorded(f"github/history_jax-ml_jax_p{min(page, 15)}.json")
+
+    def _recorded(self, name: str) -> tuple[int, dict, bytes]:
+        rec = recording(name)
+        return rec["response"]["status"], dict(rec["response"].get("headers", {})), recorded_body(rec)
+
+    # --- faults ---------------------------------------------------------------------------------------
+
+    def _fault(self, fault: str, source: str, status: int, headers: dict, body: bytes) -> tuple | None:
+        json_type = {"Content-Type": "application/json; charset=utf-8"}
+        if fault == "429_retry_after":
+            return 429, {"Retry-After": "1", "Content-Type": "text/html"}, b"<a>Too Many Requests</a>"
+        if fault == "429":
+            return 429, {"Content-Type": "text/html"}, b"<html><title>429 Too Many Requests</title></html>"
+        if fault == "403_rate_limit":
+            reset = str(int(time.time()) + 3600)
+            return (
+                403,
+                {**json_type, "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset},
+                json.dumps({"message": "API rate limit exceeded for 127.0.0.1."}).encode(),
+            )
+        if fault == "403_secondary":
+            return (
+                403,
+                {**json_type, "retry-after": "60"},
+                json.dumps(
+                    {
+                        "message": "You have exceeded a secondary rate limit. "
+                        "Please wait a few minutes before you try again."
+                    }
+                ).encode(),
+            )
+        if fault in ("500", "502", "503"):
+            return int(fault), {"Content-Type": "text/html"}, f"<html>{fault}</html>".encode()
+        if fault == "hang":
+            time.sleep(HANG_SECONDS)
+            return status, headers, body
+        if fault == "reset":
+            self.close_connection = True
+            self.connection.shutdown(2)  # drop the connection without an answer
+            return None
+        if fault == "truncated_json":
+            return status, headers, body[: max(1, len(body) // 2)]
+        if fault == "html_200":
+            return (
+                200,
+                {"Content-Type": "text/html; charset=utf-8"},
+                b"<html><body><h1>Service Unavailable</h1></body></html>",
+            )
+        if fault == "arxiv_error_200":
+            return 200, headers, recorded_body(recording("arxiv/error_feed_http200.json"))
+        if fault == "empty":
+            return 200, headers, _empty(source, body)
+        if fault == "clickhouse_row_limit":
+            line = body.decode().splitlines()[:1] or ['{"date":"2020-01-01","downloads":1}']
+            return 200, headers, ("\n".join(line * 1000) + "\n").encode()
+        if fault == "clickhouse_exception":
+            text = (
+                body.decode()
+                + "\r\n__exception__\r\ntag\r\nCode: 159. DB::Exception: Timeout exceeded (TIMEOUT_EXCEEDED)\n"
+            )
+            return 200, headers, text.encode()
+        raise ValueError(f"unknown fault {fault}")
+
+
+def _empty(source: str, body: bytes) -> bytes:
+    """A well-formed answer with no data where data is expected."""
+    if source == "arxiv":
+        return re.sub(rb"<opensearch:totalResults>\d+<", b"<opensearch:totalResults>0<", body)
+    if source == "trends":
+        text = body.decode()
+        if text.startswith(")]}',"):
+            return b')]}\',\n{"default":{"timelineData":[],"averages":[]}}'
+        return body
+    if source == "pypistats":
+        return json.dumps({"data": [], "package": "x", "type": "overall_downloads"}).encode()
+    if source == "github":
+        return b"[]" if body.lstrip().startswith(b"[") else b"{}"
+    if source in ("clickpy", "clickhouse"):
+        return b""
+    return b"{}"

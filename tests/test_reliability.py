@@ -1,0 +1,179 @@
+"""Faults injected per source through a local fake API: bounded retries, recorded failures, no data lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from collectors import cli, http, store
+from tests.conftest import query
+from tests.fakeapi import FakeAPI
+
+NOW = datetime(2023, 12, 10, 8, 0)  # inside the recorded arXiv months
+SOURCES = ("github", "pypi", "arxiv", "trends")
+COMMON = ("429_retry_after", "429", "500", "502", "503", "hang", "reset", "truncated_json", "html_200", "empty")
+SCENARIOS = (
+    [("github", f) for f in (*COMMON, "403_rate_limit", "403_secondary")]
+    + [("pypi", f) for f in COMMON]
+    + [("arxiv", f) for f in (*COMMON, "arxiv_error_200")]
+    + [("trends", f) for f in COMMON]
+)
+MAX_REQUESTS_UNDER_FAULT = 40  # retries are bounded and a source stops after three outages in a row
+REPORT = Path(__file__).parent / "screenshots" / "reliability.json"
+RESULTS: list[dict] = []
+
+
+@pytest.fixture(scope="module")
+def fake_api():
+    with FakeAPI() as api:
+        yield api
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch, fake_api: FakeAPI) -> FakeAPI:
+    for variable, url in fake_api.env().items():
+        monkeypatch.setenv(variable, url)
+    monkeypatch.setattr(store, "utc_now", lambda: NOW)
+    monkeypatch.setattr(http, "TIMEOUT", (0.5, 0.5))  # the "hang" fault waits longer than this
+    fake_api.faults.clear()
+    return fake_api
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> Path:
+    """A database filled by one clean run of every source through the fake API."""
+    db = tmp_path_factory.mktemp("baseline") / "base.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, url in fake_api.env().items():
+            patch.setenv(variable, url)
+        patch.setattr(store, "utc_now", lambda: NOW)
+        patch.setattr(http, "pause", lambda seconds: None)
+        assert cli.main(["collect", "--db", str(db), "--no-progress"]) == cli.EXIT_OK
+    return db
+
+
+def stored(db: Path, source: str) -> list[tuple]:
+    return query(
+        db, "select subject, metric, date, window_days, value from observation where source = ? order by all", [source]
+    )
+
+
+@pytest.mark.parametrize(("source", "fault"), SCENARIOS, ids=[f"{s}-{f}" for s, f in SCENARIOS])
+def test_fault_is_recorded_bounded_and_loses_nothing(baseline: Path, offline: FakeAPI, tmp_path: Path, source, fault):
+    db = tmp_path / "db.duckdb"
+    shutil.copy(baseline, db)
+    before = {s: stored(db, s) for s in SOURCES}
+    offline.faults[source] = fault
+    offline.requests.clear()
+
+    code = cli.main(["collect", "--db", str(db), "--no-progress"])
+
+    runs = dict(
+        query(
+            db,
+            "select source, status from collection_runs where run_id > (select max(run_id) - 4 from collection_runs)",
+        )
+    )
+    error = query(db, "select error from collection_runs where source = ? order by run_id desc limit 1", [source])[0][0]
+    faulted_requests = (
+        offline.requests["pypistats"] + offline.requests["pypi"] if source == "pypi" else (offline.requests[source])
+    )
+    RESULTS.append(
+        {
+            "source": source,
+            "fault": fault,
+            "exit": code,
+            "status": runs[source],
+            "requests": faulted_requests,
+            "lost": before[source] != stored(db, source),
+        }
+    )
+    assert code == cli.EXIT_PARTIAL
+    assert runs[source] in ("failed", "partial") and error
+    assert {s: runs[s] for s in SOURCES if s != source} == {s: "ok" for s in SOURCES if s != source}
+    assert stored(db, source) == before[source], "stored values are left exactly as they were"
+    assert 0 < faulted_requests <= MAX_REQUESTS_UNDER_FAULT
+
+
+BACKFILL_NOW = datetime(2026, 11, 22, 12, 0)  # the recorded ClickHouse windows end here
+BACKFILLS = {
+    # source: (projects file entry, --since that re-reads the last recorded windows, the metric it stores)
+    "pypi": ('id = "pytorch"\nname = "PyTorch"\ngithub = "pytorch/pytorch"\npypi = ["torch"]\n', "2023-05-24",
+             "downloads_clickpy"),
+    "github": ('id = "jax"\nname = "JAX"\ngithub = "jax-ml/jax"\ngithub_former_names = ["google/jax"]\n'
+               'pypi = ["jax"]\n', "2023-09-05", "stars_given_gharchive"),
+}  # fmt: skip
+BACKFILL_FAULTS = ("clickhouse_row_limit", "clickhouse_exception", "truncated_json", "500", "503", "hang", "reset",
+                   "empty")  # fmt: skip
+BACKFILL_SCENARIOS = [(s, f) for s in BACKFILLS for f in BACKFILL_FAULTS]
+
+
+@pytest.fixture(scope="module")
+def backfilled(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> dict[str, tuple[Path, Path]]:
+    """Per backfill source: a database whose history is complete, and the projects file it used."""
+    made = {}
+    for source, (entry, _, _) in BACKFILLS.items():
+        folder = tmp_path_factory.mktemp(f"backfill-{source}")
+        projects = folder / "projects.toml"
+        projects.write_text(f'[[project]]\n{entry}arxiv_phrase = "x"\ntrends_term = "x"\n')
+        db = folder / "db.duckdb"
+        with pytest.MonkeyPatch.context() as patch:
+            for variable, url in fake_api.env().items():
+                patch.setenv(variable, url)
+            patch.setattr(store, "utc_now", lambda: BACKFILL_NOW)
+            patch.setattr(http, "pause", lambda seconds: None)
+            if source == "github":
+                store.init_db(db)
+                with store.connect(db) as conn:
+                    store.record_event(conn, "github", "jax-ml/jax", "created", datetime(2018, 10, 25).date(), "t")
+            args = ["backfill", "--db", str(db), "--projects", str(projects), "--source", source, "--no-progress"]
+            assert cli.main(args) == cli.EXIT_OK
+        made[source] = (db, projects)
+    return made
+
+
+@pytest.mark.parametrize(("source", "fault"), BACKFILL_SCENARIOS, ids=[f"{s}-{f}" for s, f in BACKFILL_SCENARIOS])
+def test_backfill_fault_is_recorded_and_loses_nothing(backfilled, offline, monkeypatch, tmp_path, source, fault):
+    base, projects = backfilled[source]
+    db = tmp_path / "db.duckdb"
+    shutil.copy(base, db)
+    _, since, metric = BACKFILLS[source]
+    monkeypatch.setattr(store, "utc_now", lambda: BACKFILL_NOW)
+    before = query(db, "select subject, date, value from observation where metric = ? order by all", [metric])
+    service = "clickpy" if source == "pypi" else "clickhouse"
+    offline.faults[service] = fault
+    offline.requests.clear()
+
+    args = ["backfill", "--db", str(db), "--projects", str(projects), "--source", source, "--since", since,
+            "--no-progress"]  # fmt: skip
+    code = cli.main(args)
+
+    status, error = query(db, "select status, error from collection_runs order by run_id desc limit 1")[0]
+    after = query(db, "select subject, date, value from observation where metric = ? order by all", [metric])
+    RESULTS.append(
+        {
+            "source": f"{source} backfill",
+            "fault": fault,
+            "exit": code,
+            "status": status,
+            "requests": offline.requests[service],
+            "lost": after != before,
+        }
+    )
+    assert code == cli.EXIT_PARTIAL
+    assert status in ("failed", "partial") and error
+    assert after == before, "stored history is left exactly as it was"
+    assert 0 < offline.requests[service] <= MAX_REQUESTS_UNDER_FAULT
+
+
+def test_write_reliability_report():
+    """Summarise the fault runs for the README's reliability table (written beside the screenshots)."""
+    if not RESULTS:
+        pytest.skip("the fault scenarios did not run")
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(RESULTS, indent=1))
+    assert not any(r["lost"] for r in RESULTS)
