@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -23,6 +24,14 @@ def human(value: float | None, digits: int = 1) -> str:
         if magnitude >= threshold:
             return f"{value / threshold:.{digits}f}{suffix}"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.{digits}f}"
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: object) -> str:
+    """Collected or curated text made inert for st.markdown: no links, images, HTML or formatting."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def percent(value: float | None, digits: int = 1, signed: bool = False) -> str:

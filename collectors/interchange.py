@@ -162,9 +162,9 @@ def import_files(db: Path, paths: Sequence[Path], run_id: int | None = None) -> 
     """Validate every file, then upsert all rows in one transaction; returns rows inserted or changed."""
     frames = [read_observations(Path(p)) for p in paths]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*COLUMNS, "collected_at"])
-    keys = frame[["source", "subject", "metric", "date", "window_days"]].astype(str).agg("|".join, axis=1)
-    if keys.duplicated().any():
-        duplicate = frame[keys.duplicated(keep=False)].iloc[0]
+    duplicated = frame.duplicated(subset=["source", "subject", "metric", "date", "window_days"], keep=False)
+    if duplicated.any():
+        duplicate = frame[duplicated].iloc[0]
         raise InputFileError(
             f"{', '.join(map(str, paths))}: the same observation {duplicate['source']}/{duplicate['subject']}/"
             f"{duplicate['metric']} on {duplicate['date']} is in more than one file"

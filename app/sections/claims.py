@@ -59,11 +59,13 @@ claim_id = st.selectbox(
 ui.set_query(claim=claim_id)
 claim = shown.set_index("claim_id").loc[claim_id]
 
-st.subheader(f"{VERDICT_ICONS[claim['verdict']]} {claim['verdict'].replace('_', ' ')}: {claim['statement']}")
-st.markdown(claim["explanation"])
+st.subheader(f"{VERDICT_ICONS[claim['verdict']]} {claim['verdict'].replace('_', ' ')}: {ui.plain(claim['statement'])}")
+st.markdown(ui.plain(claim["explanation"]))
 st.caption(
-    f"From “{claim['article']}” ({claim['author']}, {claim['published']}; file {claim['article_file']}), "
-    f"{claim['location']}. How it is checked: {claim['check_method']}"
+    ui.plain(
+        f"From “{claim['article']}” ({claim['author']}, {claim['published']}; file {claim['article_file']}), "
+        f"{claim['location']}. How it is checked: {claim['check_method']}"
+    )
 )
 
 
@@ -135,6 +137,8 @@ if pairs.empty:
     st.caption("No contradictions registered.")
 for row in pairs.itertuples():
     left, right = st.columns(2)
-    left.markdown(f"{VERDICT_ICONS[row.verdict]} **{row.statement}**  \n_{row.article}_")
-    right.markdown(f"{VERDICT_ICONS[row.other_verdict]} **{row.other_statement}**  \n_{row.other_article}_")
+    left.markdown(f"{VERDICT_ICONS[row.verdict]} **{ui.plain(row.statement)}**  \n_{ui.plain(row.article)}_")
+    right.markdown(
+        f"{VERDICT_ICONS[row.other_verdict]} **{ui.plain(row.other_statement)}**  \n_{ui.plain(row.other_article)}_"
+    )
     st.divider()

@@ -83,5 +83,5 @@ related = claims[(claims["source"] == spec.source) & (claims["kind"] != "uncheck
 if not related.empty:
     with st.expander(f"Claims about this series ({len(related)})"):
         for row in related.itertuples():
-            st.markdown(f"- **{row.verdict}** — {row.statement}")
+            st.markdown(f"- **{row.verdict}** — {ui.plain(row.statement)}")
         st.page_link("sections/claims.py", label="Open the claims with their charts", icon="🔎")

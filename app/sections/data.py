@@ -33,7 +33,7 @@ st.dataframe(queries.coverage(db), hide_index=True, width="stretch")
 st.subheader("Download a view")
 views = queries.published_views(db)
 view = st.selectbox("View", list(views["view_name"]), format_func=lambda v: v)
-st.caption(views.set_index("view_name").at[view, "comment"])
+st.caption(ui.plain(views.set_index("view_name").at[view, "comment"]))
 if st.button("Prepare downloads"):
     with st.spinner("Reading the view…"):
         frame = queries.view_rows(view)
@@ -56,4 +56,4 @@ if st.button("Run query"):
     try:
         st.dataframe(queries.console(sql), hide_index=True, width="stretch")
     except Exception as exc:  # every refusal is shown to the user as text, never as HTML
-        st.error(f"{type(exc).__name__}: {exc}")
+        st.error(ui.plain(f"{type(exc).__name__}: {exc}"))

@@ -60,9 +60,9 @@ with left:
     else:
         for row in fresh.itertuples():
             age = f"{row.hours_since_success} h ago" if pd.notna(row.hours_since_success) else "no collection run yet"
-            line = f"**{row.source}**: last success {age}; {ui.human(row.observations)} observations"
+            line = f"**{ui.plain(row.source)}**: last success {age}; {ui.human(row.observations)} observations"
             if row.last_status in ("failed", "partial"):
-                st.error(f"{line}. Last run **{row.last_status}**: {row.last_error}", icon="⚠️")
+                st.error(f"{line}. Last run **{row.last_status}**: {ui.plain(row.last_error)}", icon="⚠️")
             else:
                 st.markdown(line)
 with right:
