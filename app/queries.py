@@ -8,6 +8,7 @@ different cache entry.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,15 +61,70 @@ def database() -> Path:
     return db_path()
 
 
+class _Reader:
+    """One read-only connection reused for a burst of page queries, then closed.
+
+    Opening the file costs about 15 ms, more than most queries, so a page's queries share a connection.
+    It is closed after a short idle time, and at the latest after a few seconds, because a process holding
+    the file even read-only keeps a collector from taking DuckDB's write lock.
+    """
+
+    IDLE_SECONDS = 0.5
+    MAX_OPEN_SECONDS = 1.0
+    WRITER_WINDOW_SECONDS = 0.3  # after a forced close, reads wait this long so a waiting writer gets in
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._path: Path | None = None
+        self._opened = 0.0
+        self._ready = False
+        self._timer: threading.Timer | None = None
+        self._reopen_after = 0.0
+
+    def query(self, path: Path, sql: str, params: list | None) -> pd.DataFrame:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._conn is None or self._path != path:
+                self._close()
+                time.sleep(max(0.0, self._reopen_after - time.monotonic()))
+                self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
+                self._path, self._opened = path, time.monotonic()
+                ready = self._conn.execute(
+                    "select count(*) from duckdb_tables() where table_name in ('project_overview', 'series_summary')"
+                ).fetchone()[0]
+                self._ready = ready == 2  # else no ecotrends run has finished writing this file yet
+            try:
+                return self._conn.execute(sql, params or []).df() if self._ready else pd.DataFrame()
+            finally:
+                if time.monotonic() - self._opened > self.MAX_OPEN_SECONDS:
+                    self._close()
+                    self._reopen_after = time.monotonic() + self.WRITER_WINDOW_SECONDS
+                else:
+                    self._timer = threading.Timer(self.IDLE_SECONDS, self.close)
+                    self._timer.daemon = True
+                    self._timer.start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn, self._path = None, None
+
+
+_READER = _Reader()
+
+
 def read(sql: str, params: list | None = None) -> pd.DataFrame:
     """Run one read-only query; an absent or uninitialised database reads as empty."""
     path = database()
     if not path.exists():
         return pd.DataFrame()
-    with store.connect(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS) as conn:
-        if not conn.execute("select count(*) from duckdb_views() where view_name = 'claim_checks'").fetchone()[0]:
-            return pd.DataFrame()
-        return conn.execute(sql, params or []).df()
+    return _READER.query(path, sql, params)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")
@@ -78,21 +134,39 @@ def projects(db: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")
 def holdings(db: str) -> pd.DataFrame:
-    """One row per stored series: how many points, from when to when."""
+    """One row per stored series: how many points, from when to when (from the summary table)."""
     return read(
-        """
-        select source, subject, metric, window_days, count(*) as points, min(date) as first_date,
-            max(date) as last_date, max(collected_at) as last_collected
-        from observations
-        group by all
-        order by source, subject, metric, window_days
-        """
+        "select source, subject, metric, window_days, points, first_date, last_date, last_collected "
+        "from series_summary order by source, subject, metric, window_days"
     )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def freshness(db: str) -> pd.DataFrame:
-    return read("select * from source_freshness order by source")
+    """The source_freshness view, with stored counts taken from the summary table instead of a full scan."""
+    return read(
+        """
+        with last_ok as (
+            select source, max(finished_at) as last_success from collection_run
+            where status in ('ok', 'partial') and command = 'collect' group by source
+        ),
+        last_run as (
+            select source, arg_max(status, started_at) as last_status, arg_max(error, started_at) as last_error
+            from collection_run group by source
+        ),
+        stored as (
+            select source, sum(points) as observations, max(last_date) as newest_date
+            from series_summary group by source
+        )
+        select coalesce(r.source, s.source) as source, o.last_success,
+            date_diff('hour', o.last_success, now()::timestamp) as hours_since_success,
+            r.last_status, r.last_error, coalesce(s.observations, 0) as observations, s.newest_date
+        from last_run as r
+        full outer join stored as s on s.source = r.source
+        left join last_ok as o on o.source = coalesce(r.source, s.source)
+        order by source
+        """
+    )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -100,25 +174,82 @@ def recent_runs(db: str, limit: int = 200) -> pd.DataFrame:
     return read("select * from collection_runs order by run_id desc limit ?", [limit])
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the series…")
-def series(db: str, key: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Points of one series for the chosen projects, with a per-day rate for counts over windows."""
-    spec = SERIES_BY_KEY[key]
-    frame = read(
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def subjects(db: str) -> pd.DataFrame:
+    """Which stored subject belongs to which project, per source."""
+    return read(
         """
-        select subject as project_id, date, window_days, value, denominator, origin
-        from claim_series
-        where source = ? and metric = ? and list_contains(?::varchar[], subject)
-        order by subject, date
-        """,
-        [spec.source, spec.metric, list(project_ids)],
+        select project_id, 'github' as source, github_repo as subject from project
+        union all select project_id, 'trends', trends_term from project
+        union all select project_id, 'arxiv', project_id from project
+        union all select project_id, 'pypi', package from project_package
+        """
+    )
+
+
+def observations_of(db: str, source: str, metric: str | tuple[str, ...], project_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Raw points of one metric for the chosen projects, filtered on stored subjects so DuckDB can skip
+    the row groups of other series (a join filter would scan the whole table)."""
+    mapping = subjects(db)
+    if mapping.empty:
+        return pd.DataFrame()
+    chosen = mapping[(mapping["source"] == source) & mapping["project_id"].isin(project_ids)]
+    if source not in ("github", "trends", "arxiv", "pypi"):
+        chosen = pd.DataFrame({"project_id": list(project_ids), "subject": list(project_ids)})
+    if chosen.empty:
+        return pd.DataFrame()
+    names = list(chosen["subject"])
+    metrics = [metric] if isinstance(metric, str) else list(metric)
+    frame = read(
+        f"select subject, metric, date, window_days, value, origin from observation "
+        f"where source = ? and metric in ({', '.join('?' for _ in metrics)}) "
+        f"and subject in ({', '.join('?' for _ in names)}) order by subject, date",
+        [source, *metrics, *names],
     )
     if frame.empty:
         return frame
-    if spec.key == "arxiv_share":
-        frame["value"] = 100 * frame["value"] / frame["denominator"]
-    frame["date"] = pd.to_datetime(frame["date"])
+    owner = {row.subject.lower(): row.project_id for row in chosen.itertuples()}
+    frame["project_id"] = frame["subject"].str.lower().map(owner)
     return frame
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the series…")
+def series(db: str, key: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Points of one series for the chosen projects (summed over a project's packages for PyPI)."""
+    return series_group(db, (key,), project_ids)[key]
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the series…")
+def series_group(db: str, keys: tuple[str, ...], project_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Several series of one source in a single scan (the PyPI page shows four)."""
+    specs = [SERIES_BY_KEY[key] for key in keys]
+    if len({spec.source for spec in specs}) != 1:
+        raise ValueError("series_group reads the series of one source")
+    metric_of = {spec.key: "papers_mentioning" if spec.key == "arxiv_share" else spec.metric for spec in specs}
+    raw = observations_of(db, specs[0].source, tuple(sorted(set(metric_of.values()))), project_ids)
+    result = {}
+    for spec in specs:
+        frame = raw[raw["metric"] == metric_of[spec.key]] if not raw.empty else raw
+        result[spec.key] = _per_project(db, spec, frame)
+    return result
+
+
+def _per_project(db: str, spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame()
+    frame = (
+        frame.groupby(["project_id", "date", "window_days"], as_index=False)
+        .agg(value=("value", "sum"), origin=("origin", "first"))
+        .sort_values(["project_id", "date"])
+    )
+    if spec.key == "arxiv_share":
+        totals = read(
+            "select date, value as denominator from observation "
+            "where source = 'arxiv' and metric = 'papers_total' and subject = 'deep-learning'"
+        )
+        frame = frame.merge(totals, on="date", how="inner")
+        frame["value"] = 100 * frame["value"] / frame["denominator"]
+    return _dated(frame)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -133,99 +264,40 @@ def breaks(db: str, source: str, metric: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Computing the overview…")
 def overview(db: str) -> pd.DataFrame:
-    return read(
-        """
-        with stars as (
-            select project_id, max_by(stars, date) as stars_now, max(date) as stars_date
-            from github_stars_daily where project_id is not null and stars is not null group by project_id
-        ),
-        stars_points as (
-            select g.project_id, s.stars_now, s.stars_date,
-                (select g2.stars from github_stars_daily as g2
-                 where g2.project_id = g.project_id and g2.date <= s.stars_date - 30 order by g2.date desc limit 1)
-                    as stars_30d_ago,
-                (select g2.stars from github_stars_daily as g2
-                 where g2.project_id = g.project_id and g2.date <= s.stars_date - 365 order by g2.date desc limit 1)
-                    as stars_year_ago
-            from (select distinct project_id from github_stars_daily where project_id is not null) as g
-            join stars as s using (project_id)
-        ),
-        downloads as (
-            select project_id,
-                sum(downloads_without_mirrors) filter (where date > newest - 30) as downloads_30d,
-                sum(downloads_without_mirrors) filter (where date <= newest - 30 and date > newest - 60)
-                    as downloads_prev_30d
-            from (select *, max(date) over () as newest from pypi_project_downloads_daily
-                  where downloads_without_mirrors is not null)
-            group by project_id
-        ),
-        arxiv as (
-            select project_id, sum(papers_mentioning) as mentions_12m,
-                sum(papers_mentioning) / nullif(sum(sum(papers_mentioning)) over (), 0) as arxiv_share_12m
-            from arxiv_mentions_monthly
-            where month > (select max(month) from arxiv_mentions_monthly) - interval 12 month
-            group by project_id
-        ),
-        trends as (
-            select project_id, arg_max(interest, period_end) as interest_now, max(period_end) as interest_week
-            from trends_interest where project_id is not null and resolution = 'week'
-            group by project_id
-        )
-        select p.project_id, p.name, p.color,
-            s.stars_now, s.stars_date, s.stars_now - s.stars_30d_ago as stars_gain_30d,
-            s.stars_now - s.stars_year_ago as stars_gain_1y,
-            d.downloads_30d, d.downloads_30d / nullif(d.downloads_prev_30d, 0) - 1 as downloads_growth,
-            a.mentions_12m, a.arxiv_share_12m, t.interest_now, t.interest_week
-        from project as p
-        left join stars_points as s using (project_id)
-        left join downloads as d using (project_id)
-        left join arxiv as a using (project_id)
-        left join trends as t using (project_id)
-        order by p.project_id
-        """
-    )
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def sparklines(db: str, days: int = 180) -> pd.DataFrame:
-    """Daily star and download lists per project for the overview's sparklines."""
-    return read(
-        """
-        select p.project_id,
-            (select list(stars order by date) from github_stars_daily as g
-             where g.project_id = p.project_id and g.date > current_date - ?) as stars_trend,
-            (select list(downloads_without_mirrors order by date) from pypi_project_downloads_daily as d
-             where d.project_id = p.project_id and d.date > current_date - ?) as downloads_trend
-        from project as p order by p.project_id
-        """,
-        [days, days],
-    )
+    """One row per project with the latest figures and sparklines (summary table, rebuilt after each run)."""
+    return read("select * from project_overview order by project_id")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Checking the claims…")
 def claim_checks(db: str) -> pd.DataFrame:
-    return read("select * from claim_checks order by article, claim_id")
+    return read("select * from claim_checks_snapshot order by article, claim_id")
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def contradictions(db: str) -> pd.DataFrame:
-    return read("select * from claim_contradictions order by claim_id")
+    """Pairs of claims that contradict each other, from the claim checks already read."""
+    checks = claim_checks(db)
+    if checks.empty:
+        return checks
+    by_id = checks.set_index("claim_id")
+    pairs = []
+    for row in checks.itertuples():
+        for other in row.contradicts if row.contradicts is not None else []:
+            if other in by_id.index and row.claim_id < other:
+                pairs.append({
+                    "claim_id": row.claim_id, "other_claim_id": other, "article": row.article,
+                    "other_article": by_id.at[other, "article"], "statement": row.statement,
+                    "other_statement": by_id.at[other, "statement"], "verdict": row.verdict,
+                    "other_verdict": by_id.at[other, "verdict"],
+                })  # fmt: skip
+    return pd.DataFrame(pairs)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def coverage(db: str) -> pd.DataFrame:
     """Per series: span, points, and the largest gap between consecutive points."""
     return read(
-        """
-        with points as (
-            select source, subject, metric, window_days, date,
-                date - lag(date) over (partition by source, subject, metric, window_days order by date) as gap
-            from observations
-        )
-        select source, subject, metric, window_days, count(*) as points, min(date) as first_date,
-            max(date) as last_date, coalesce(max(gap), 0) as largest_gap_days
-        from points group by all order by source, subject, metric
-        """
+        "select source, subject, metric, window_days, points, first_date, last_date, largest_gap_days "
+        "from series_summary order by source, subject, metric"
     )
 
 
@@ -273,23 +345,18 @@ def console(sql: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def star_history(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
-    frame = read(
-        "select project_id, date, retained_stars_cumulative as value, 0 as window_days, "
-        "'GET /repos/{owner}/{repo}/stargazers/history' as origin from github_star_history "
-        "where list_contains(?::varchar[], project_id) order by project_id, date",
-        [list(project_ids)],
-    )
+    """Running total of retained stars by the day they were given (as the github_star_history view)."""
+    frame = observations_of(db, "github", "stars_given_retained", project_ids)
+    if frame.empty:
+        return frame
+    frame["value"] = frame.groupby("project_id")["value"].cumsum()
+    frame["window_days"] = 0
     return _dated(frame)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def star_events(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
-    frame = read(
-        "select project_id, date, star_events as value, 1 as window_days, origin from github_star_events_daily "
-        "where list_contains(?::varchar[], project_id) order by project_id, date",
-        [list(project_ids)],
-    )
-    return _dated(frame)
+    return _dated(observations_of(db, "github", "stars_given_gharchive", project_ids))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -302,10 +369,7 @@ def arxiv_denominator(db: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def trends_requests(db: str) -> pd.DataFrame:
-    return read(
-        "select timeframe, resolution, batch, max(collected_at) as collected, count(*) as points "
-        "from trends_interest group by all order by collected desc"
-    )
+    return read("select * from trends_requests order by collected desc")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

@@ -172,7 +172,9 @@ def import_files(db: Path, paths: Sequence[Path], run_id: int | None = None) -> 
     frame["collected_at"] = frame["collected_at"].where(frame["collected_at"].notna(), store.utc_now())
     frame["run_id"] = run_id
     with store.connect(db) as conn:
-        return store.upsert_observations(conn, frame, run_id)
+        written = store.upsert_observations(conn, frame, run_id)
+        store.refresh_summaries(conn)
+    return written
 
 
 def read_trends_export(path: Path) -> pd.DataFrame:
@@ -238,7 +240,9 @@ def import_trends_export(db: Path, path: Path, run_id: int | None = None) -> int
     frame["collected_at"] = store.utc_now()
     frame["run_id"] = run_id
     with store.connect(db) as conn:
-        return store.upsert_observations(conn, frame, run_id, guard_zeros=False)
+        written = store.upsert_observations(conn, frame, run_id, guard_zeros=False)
+        store.refresh_summaries(conn)
+    return written
 
 
 def export(db: Path, out: Path, fmt: str, sources: Sequence[str] = (), subjects: Sequence[str] = ()) -> int:

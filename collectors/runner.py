@@ -182,4 +182,7 @@ def run_sources(
             )
             for module in modules
         ]
-        return [future.result() for future in futures]
+        results = [future.result() for future in futures]
+    with store.connect(db) as conn:
+        store.refresh_summaries(conn)
+    return results

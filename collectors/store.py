@@ -89,8 +89,8 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> 
         yield conn
 
 
-@contextmanager
-def _open(path: Path, read_only: bool, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_connection(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting while another process holds DuckDB's file lock; the caller closes it."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -100,8 +100,14 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> Iterator[duckdb.D
             if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.05 + random.random() * 0.15)
+    conn.execute("set TimeZone = 'UTC'")
+    return conn
+
+
+@contextmanager
+def _open(path: Path, read_only: bool, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn = open_connection(path, read_only, wait_seconds)
     try:
-        conn.execute("set TimeZone = 'UTC'")
         yield conn
     finally:
         conn.close()
@@ -132,6 +138,12 @@ def apply_schema(conn: duckdb.DuckDBPyConnection) -> None:
             conn.execute("insert into schema_version (version, name) values (?, ?)", [version, name])
     for file in sorted((SQL_DIR / "views").glob("*.sql")):
         conn.execute(file.read_text(encoding="utf-8"))
+
+
+def refresh_summaries(conn: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the summary tables the app reads (sql/summaries.sql), in one transaction."""
+    with transaction(conn):
+        conn.execute((SQL_DIR / "summaries.sql").read_text(encoding="utf-8"))
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
@@ -180,6 +192,7 @@ def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
             sync_claims(conn)
         except ConfigError as exc:  # a broken register must not stop collection; the old one stays
             log.error("claims register not loaded, the previous one is kept: %s", exc)
+        refresh_summaries(conn)
 
 
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:

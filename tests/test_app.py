@@ -42,6 +42,7 @@ def populated(app_db: Path, tmp_path: Path) -> Path:
         store.upsert_observations(
             conn, [Observation("github", "pytorch/pytorch", "stars", date(2026, 11, 20), None, 99000, "test")]
         )
+        store.refresh_summaries(conn)  # as every collection run does when it ends
     return app_db
 
 

@@ -9,7 +9,8 @@ from app import queries, ui
 db, projects, chosen = ui.source_page("arXiv mentions", ".venv/bin/ecotrends backfill --source arxiv")
 breaks = queries.breaks(db, "arxiv", "papers_mentioning")
 command = ".venv/bin/ecotrends backfill --source arxiv   # every month since 2015"
-mentions = queries.series(db, "arxiv", chosen)
+frames = queries.series_group(db, ("arxiv", "arxiv_share"), chosen)
+mentions = frames["arxiv"]
 ui.series_panel(
     mentions, projects, "Papers mentioning each project, per month", "papers", breaks, "No arXiv counts yet.", command
 )
@@ -18,7 +19,7 @@ if not mentions.empty:
     share["value"] = 100 * share["value"] / share.groupby("date")["value"].transform("sum")
     ui.series_panel(share, projects, "Share among the chosen projects", "% of their mentions", breaks, "", command)
 ui.series_panel(
-    queries.series(db, "arxiv_share", chosen),
+    frames["arxiv_share"],
     projects,
     "Share of all deep-learning papers",
     "% of papers in cs.LG, cs.CV, cs.CL, cs.AI, cs.NE, stat.ML",

@@ -20,7 +20,7 @@ if projects.empty:
     )
     st.stop()
 
-summary = queries.overview(db).merge(queries.sparklines(db), on="project_id", how="left")
+summary = queries.overview(db)
 table = pd.DataFrame(
     {
         "Project": summary["name"],

@@ -17,9 +17,10 @@ panels = (
     ("downloads_snapshot", "Imported top-PyPI snapshots (per day over each window)",
      ".venv/bin/ecotrends import ../shared/snapshot/observations/pypi.csv"),
 )  # fmt: skip
+frames = queries.series_group(db, tuple(key for key, _, _ in panels), chosen)
 for key, title, command in panels:
     ui.series_panel(
-        queries.series(db, key, chosen),
+        frames[key],
         projects,
         title,
         "downloads per day",

@@ -338,6 +338,9 @@ comment on column claim_checks.check_method is 'How the claim is checked, from t
 comment on column claim_checks.contradicts is 'Claims of other articles that say the opposite.';
 
 create or replace view claim_contradictions as
+with checks as materialized (
+    select * from claim_checks
+)
 select
     c.claim_id,
     other.claim_id as other_claim_id,
@@ -347,8 +350,8 @@ select
     other.statement as other_statement,
     c.verdict,
     other.verdict as other_verdict
-from claim_checks as c
-join claim_checks as other on list_contains(c.contradicts, other.claim_id)
+from checks as c
+join checks as other on list_contains(c.contradicts, other.claim_id)
 where c.claim_id < other.claim_id;
 
 comment on view claim_contradictions is 'Pairs of claims from different articles that contradict each other, each with its verdict.';
