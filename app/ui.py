@@ -130,11 +130,28 @@ def line_chart(
     return figure
 
 
+DEFAULT_PROJECTS = 8  # charts stay readable (and fast) when hundreds of projects are tracked
+
+
+def default_projects(db: str, ids: Sequence[str]) -> list[str]:
+    """The most-starred projects first, at most DEFAULT_PROJECTS of them (all five by default)."""
+    from app import queries
+
+    ranked = queries.overview(db)
+    if ranked.empty or len(ids) <= DEFAULT_PROJECTS:
+        return list(ids)[:DEFAULT_PROJECTS]
+    order = ranked.sort_values("stars_now", ascending=False, na_position="last")["project_id"]
+    return [p for p in order if p in ids][:DEFAULT_PROJECTS]
+
+
 def project_picker(projects: pd.DataFrame, key: str = "projects") -> list[str]:
     """Projects chosen in the sidebar, kept in the URL."""
+    from app import queries
+
     names = dict(zip(projects["project_id"], projects["name"], strict=True))
     ids = list(names)
-    chosen = st.sidebar.multiselect("Projects", ids, default=query_list(key, ids, ids), format_func=names.get)
+    default = query_list(key, default_projects(str(queries.database()), ids), ids)
+    chosen = st.sidebar.multiselect("Projects", ids, default=default, format_func=names.get)
     set_query(**{key: chosen})
     return chosen
 

@@ -188,14 +188,10 @@ def _collect_since(ctx: Context, start: date, today: date) -> Outcome:
 
 
 def _believable_total(ctx: Context, subject: str, metric: str, month: date, query: str) -> int:
-    """A zero is retried after a pause; it is refused where it would replace a stored count, or where the
-    months before averaged so many papers that zero is implausible (small series do have empty months)."""
+    """A zero where counts were stored (the same month, or >= 10 a month before) is suspect: it is asked
+    again after a pause and refused if it persists. Other zeros are real (a phrase before its framework
+    existed, a small series) and are believed at once, which keeps backfills of early years cheap."""
     value = fetch_total(ctx.client, query)
-    for _ in range(ZERO_RETRIES):
-        if value:
-            return value
-        ctx.client.sleep(ZERO_RETRY_PAUSE_SECONDS)
-        value = fetch_total(ctx.client, query)
     if value:
         return value
     _, last = month_bounds(month)
@@ -208,9 +204,14 @@ def _believable_total(ctx: Context, subject: str, metric: str, month: date, quer
             """,
             [last, month, SOURCE, subject, metric, add_months(month, -3), last],
         ).fetchone()
-    if (same_month or 0) > 0 or (recent_mean or 0) >= IMPLAUSIBLE_ZERO_MEAN:
-        raise PayloadError(
-            f"arXiv returned 0 papers {ZERO_RETRIES + 1} times where {int(same_month or recent_mean)} were counted "
-            "before; treated as a transient outage, stored data kept"
-        )
-    return 0
+    if (same_month or 0) <= 0 and (recent_mean or 0) < IMPLAUSIBLE_ZERO_MEAN:
+        return 0
+    for _ in range(ZERO_RETRIES):
+        ctx.client.sleep(ZERO_RETRY_PAUSE_SECONDS)
+        value = fetch_total(ctx.client, query)
+        if value:
+            return value
+    raise PayloadError(
+        f"arXiv returned 0 papers {ZERO_RETRIES + 1} times where {int(same_month or recent_mean)} were counted "
+        "before; treated as a transient outage, stored data kept"
+    )

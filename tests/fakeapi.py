@@ -42,7 +42,14 @@ def recorded_body(rec: dict) -> bytes:
 
 
 class FakeAPI:
-    def __init__(self) -> None:
+    """latency: seconds added to every answer; limits: source -> (requests, per seconds), enforced like the
+    real services (429, or GitHub's 403 with x-ratelimit-remaining 0)."""
+
+    def __init__(self, latency: float = 0.0, limits: dict[str, tuple[int, float]] | None = None) -> None:
+        self.latency = latency
+        self.limits = limits or {}
+        self._history: dict[str, list[float]] = {}
+        self.limited: Counter[str] = Counter()
         self.faults: dict[str, str] = {}
         self.requests: Counter[str] = Counter()
         self.headers_seen: list[dict[str, str]] = []
@@ -69,6 +76,22 @@ class FakeAPI:
 
     def env(self) -> dict[str, str]:
         return {variable: self.url for variable in ENV.values()}
+
+    def admit(self, source: str) -> int | None:
+        """Remaining quota after this request, or None when the source's limit refuses it."""
+        if source not in self.limits:
+            return 1_000
+        allowed, window = self.limits[source]
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._history.get(source, []) if now - t < window]
+            if len(recent) >= allowed:
+                self._history[source] = recent
+                self.limited[source] += 1
+                return None
+            recent.append(now)
+            self._history[source] = recent
+            return allowed - len(recent)
 
     def count(self, source: str) -> None:
         with self._lock:
@@ -117,7 +140,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.api.count(source)
         self.api.headers_seen.append(dict(self.headers))
         fault = self.api.faults.get("pypi" if source in ("pypistats", "pypi") else source)
+        if self.api.latency:
+            time.sleep(self.api.latency)
+        remaining = self.api.admit(source)
+        if remaining is None:
+            if source == "github":
+                reset = str(int(time.time()) + int(self.api.limits[source][1]))
+                self._send(403, {"Content-Type": "application/json", "x-ratelimit-remaining": "0",
+                                 "x-ratelimit-reset": reset}, b'{"message": "API rate limit exceeded"}')  # fmt: skip
+            else:
+                self._send(429, {"Content-Type": "text/html"}, b"<html>429 Too Many Requests</html>")
+            return
         status, headers, body = self._answer(source, parsed.path, query, sent)
+        if source == "github" and source in self.api.limits:
+            headers = {k: v for k, v in headers.items() if k.lower() != "x-ratelimit-remaining"}
+            headers["x-ratelimit-remaining"] = str(remaining)
         if fault:
             outcome = self._fault(fault, source, status, headers, body)
             if outcome is None:

@@ -21,7 +21,8 @@ keys = [s.key for s in queries.SERIES]
 transforms = ["values", "index to 100", "growth rate", "share of total"]
 
 with st.sidebar:
-    chosen = st.multiselect("Projects", ids, default=ui.query_list("projects", ids, ids), format_func=names.get)
+    default = ui.query_list("projects", ui.default_projects(db, ids), ids)
+    chosen = st.multiselect("Projects", ids, default=default, format_func=names.get)
     key = st.selectbox(
         "Series",
         keys,
