@@ -8,11 +8,18 @@ under the cap, and callers compare a window's rows with its separately queried t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
+from collectors import store
 from collectors.config import REPO_ROOT
 from collectors.errors import PayloadError, RateLimitedError, SourceError
 from collectors.http import HttpClient
+
+if TYPE_CHECKING:
+    from collectors.runner import Context, Outcome
+    from collectors.store import Observation
 
 QUERY_DIR = REPO_ROOT / "sql" / "remote"
 RESULT_ROW_CAP = 1000  # max_result_rows of the public profiles; a full page may have been cut
@@ -76,3 +83,23 @@ def date_windows(first: date, end: date, days: int) -> list[tuple[date, date]]:
         windows.append((start, min(start + timedelta(days=days), end)))
         start = windows[-1][1]
     return windows
+
+
+def backfill_windows(
+    ctx: Context,
+    outcome: Outcome,
+    windows: list[tuple[date, date]],
+    fetch_rows: Callable[[date, date], list[Observation]],
+    series: tuple[str, str, str],
+    state_key: str,
+    label: str,
+) -> None:
+    """Fetch and store window by window, moving the resume cursor only after a window is safely stored."""
+    source, subject, metric = series
+    for start, end in windows:
+        rows = fetch_rows(start, end)
+        with store.connect(ctx.db) as conn:
+            store.refuse_empty_window(conn, source, subject, metric, end, rows, f"{label} {start}..{end}")
+            outcome.rows_written += store.upsert_observations(conn, rows, ctx.run_id)
+            store.set_state(conn, source, subject, state_key, end.isoformat())
+        ctx.progress.step(f"{label} {start}..{end}")

@@ -270,12 +270,12 @@ def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str]
         first = created[0].replace(day=1) if created else GHARCHIVE_START
     windows = clickhouse.date_windows(max(first, GHARCHIVE_START), GHARCHIVE_CUTOFF, WINDOW_DAYS)
     ctx.progress.add_total(len(windows))
-    for start, end in windows:
-        rows = parse_gharchive(fetch_gharchive_window(client, names, start, end), repo, names)
-        with store.connect(ctx.db) as conn:
-            store.refuse_empty_window(
-                conn, SOURCE, repo, GHARCHIVE_METRIC, end, rows, f"GH Archive {repo} {start}..{end}"
-            )
-            outcome.rows_written += save(conn, rows, ctx.run_id)
-            store.set_state(conn, SOURCE, repo, "gharchive_through", end.isoformat())
-        ctx.progress.step(f"{repo} GH Archive {start}..{end}")
+    clickhouse.backfill_windows(
+        ctx,
+        outcome,
+        windows,
+        lambda start, end: parse_gharchive(fetch_gharchive_window(client, names, start, end), repo, names),
+        (SOURCE, repo, GHARCHIVE_METRIC),
+        "gharchive_through",
+        f"GH Archive {repo}",
+    )

@@ -233,12 +233,12 @@ def _backfill_package(
         first = max(since, min(date.fromisoformat(through), today - timedelta(days=REFETCH_DAYS)))
     windows = clickhouse.date_windows(first, today, WINDOW_DAYS)
     ctx.progress.add_total(len(windows))
-    for start, end in windows:
-        rows = fetch_clickpy_window(client, package, start, end)
-        with store.connect(ctx.db) as conn:
-            store.refuse_empty_window(
-                conn, SOURCE, package, CLICKPY_METRIC, end, rows, f"ClickPy {package} {start}..{end}"
-            )
-            outcome.rows_written += save(conn, rows, ctx.run_id)
-            store.set_state(conn, SOURCE, package, "clickpy_through", end.isoformat())
-        ctx.progress.step(f"{package} {start}..{end}")
+    clickhouse.backfill_windows(
+        ctx,
+        outcome,
+        windows,
+        lambda start, end: fetch_clickpy_window(client, package, start, end),
+        (SOURCE, package, CLICKPY_METRIC),
+        "clickpy_through",
+        f"ClickPy {package}",
+    )
