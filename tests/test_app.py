@@ -84,6 +84,8 @@ def test_compare_choices_are_kept_in_the_url(populated: Path):
     at.run()
     assert not at.exception
     assert at.multiselect[0].value == ["pytorch", "tensorflow"]
+    links = at.get("page_link")
+    assert any("claim=" in (link.proto.query_string or "") for link in links), "each claim opens from Compare"
     at.radio[0].set_value("share of total").run()
     assert at.query_params["show"] in ("share of total", ["share of total"])
     assert not at.exception

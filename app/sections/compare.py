@@ -84,5 +84,9 @@ related = claims[(claims["source"] == spec.source) & (claims["kind"] != "uncheck
 if not related.empty:
     with st.expander(f"Claims about this series ({len(related)})"):
         for row in related.itertuples():
-            st.markdown(f"- **{row.verdict}** — {ui.plain(row.statement)}")
-        st.page_link("sections/claims.py", label="Open the claims with their charts", icon="🔎")
+            st.page_link(
+                "sections/claims.py",
+                label=f"{row.verdict}: {ui.plain(row.statement)}",
+                query_params={"claim": row.claim_id},
+                icon="🔎",
+            )
