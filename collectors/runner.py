@@ -167,6 +167,7 @@ def run_sources(
     since: str | None = None,
 ) -> list[SourceResult]:
     """Run the sources concurrently: the wall time is close to the slowest source alone."""
+    Progress._positions = 0  # one terminal line per source of this run
     store.init_db(db, projects)
     with ThreadPoolExecutor(max_workers=max(1, len(modules))) as pool:
         futures = [
