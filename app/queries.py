@@ -360,6 +360,13 @@ def star_events(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def launch_dates(db: str) -> dict[str, object]:
+    """Each project's launch: the creation date of its GitHub repository, where collected."""
+    frame = read("select project_id, created_on from github_repositories where project_id is not null")
+    return dict(zip(frame["project_id"], frame["created_on"], strict=True)) if not frame.empty else {}
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def arxiv_denominator(db: str) -> pd.DataFrame:
     return read(
         "select date_trunc('month', date)::date as month, value as papers_total from observations "

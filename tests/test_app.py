@@ -1,8 +1,11 @@
 """AppTest: every page renders on an empty and on a populated database; key interactions behave."""
 
+import base64
+import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -87,6 +90,19 @@ def test_compare_choices_are_kept_in_the_url(populated: Path):
     links = at.get("page_link")
     assert any("claim=" in (link.proto.query_string or "") for link in links), "each claim opens from Compare"
     at.radio[0].set_value("share of total").run()
+    queries._READER.close()  # the app process never writes; this test does, so it lets go of the file first
+    with store.connect(populated) as conn:
+        store.record_event(conn, "github", "pytorch/pytorch", "created", date(2016, 8, 13), "test")
+    queries.st.cache_data.clear()
+    at.radio[0].set_value("values").run()
+    at.toggle[1].set_value(True).run()  # align by launch date
+    assert not at.exception
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    pytorch = next(trace for trace in figure["data"] if trace["name"] == "PyTorch")
+    xs = pytorch["x"]
+    if isinstance(xs, dict):  # plotly ships numeric arrays as base64 typed arrays
+        xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"])
+    assert min(xs) == (date(2023, 1, 28) - date(2016, 8, 13)).days, "days since the repository's creation"
     assert at.query_params["show"] in ("share of total", ["share of total"])
     assert not at.exception
 

@@ -32,7 +32,11 @@ with st.sidebar:
     transform = st.radio("Show", transforms, index=transforms.index(ui.query_value("show", "values", transforms)))
     rolling = st.slider("Rolling mean (points)", 1, 90, int(ui.query_value("rolling", "1")))
     log = st.toggle("Log scale", value=ui.query_value("log", "0") == "1")
-    align = st.toggle("Align by launch (days since first point)", value=ui.query_value("align", "0") == "1")
+    align = st.toggle(
+        "Align by launch date",
+        value=ui.query_value("align", "0") == "1",
+        help="Days since each project's GitHub repository was created (its first data point where not collected).",
+    )
 ui.set_query(projects=chosen, series=key, show=transform, rolling=rolling, log=log, align=align)
 
 spec = queries.SERIES_BY_KEY[key]
@@ -63,7 +67,10 @@ elif transform == "share of total":
     totals = frame.groupby("date")["value"].transform("sum")
     frame["value"] = 100 * frame["value"] / totals
 if align:
-    frame["date"] = (frame["date"] - frame.groupby("project_id")["date"].transform("min")).dt.days
+    launches = queries.launch_dates(db)
+    first_points = frame.groupby("project_id")["date"].transform("min")
+    launch = pd.to_datetime(frame["project_id"].map(launches)).fillna(first_points)
+    frame["date"] = (frame["date"] - launch).dt.days
 
 unit = {
     "values": spec.unit + (" per day" if spec.is_count else ""),
@@ -73,7 +80,7 @@ unit = {
 }[transform]
 figure = ui.line_chart(frame, palette, names, unit, log=log and transform != "growth rate")
 if align:
-    figure.update_xaxes(title="days since each project's first point in range")
+    figure.update_xaxes(title="days since each project's launch (repository creation)")
 else:
     ui.mark_breaks(figure, queries.breaks(db, spec.source, spec.metric), pd.Timestamp(start), pd.Timestamp(end))
 st.plotly_chart(figure, width="stretch")
