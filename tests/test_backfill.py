@@ -20,24 +20,8 @@ TORCH_WINDOWS = sorted(p.name for p in (FIXTURES / "clickpy").glob("torch_2*.jso
 def serve_torch(mock: responses.RequestsMock, windows=TORCH_WINDOWS) -> None:
     """Daily and total answers share a URL; serve them in the order the collector asks (rows, then total)."""
     for name in windows:
-        daily = load_recording(f"clickpy/{name}")
-        total = load_recording(f"clickpy/{name.replace('torch_', 'torch_total_')}")
-        mock.add(
-            responses.Response(
-                "POST",
-                daily["request"]["url"],
-                body=daily["response"]["body_text"],
-                content_type=daily["response"]["headers"]["Content-Type"],
-            )
-        )
-        mock.add(
-            responses.Response(
-                "POST",
-                total["request"]["url"],
-                body=total["response"]["body_text"],
-                content_type=total["response"]["headers"]["Content-Type"],
-            )
-        )
+        for recorded in (name, name.replace("torch_", "torch_total_")):
+            add_recording(mock, f"clickpy/{recorded}")
 
 
 def backfill(db, projects, module, since=None):
