@@ -41,6 +41,16 @@ def recorded_body(rec: dict) -> bytes:
     return text.encode()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Dropped connections are a fault this server injects on purpose: count them, print nothing."""
+
+    daemon_threads = True
+    dropped = 0
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        self.dropped += 1
+
+
 class FakeAPI:
     """latency: seconds added to every answer; limits: source -> (requests, per seconds), enforced like the
     real services (429, or GitHub's 403 with x-ratelimit-remaining 0)."""
@@ -58,8 +68,7 @@ class FakeAPI:
         self._started = time.monotonic()
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"api": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
+        self.server = _QuietServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
