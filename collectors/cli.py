@@ -174,6 +174,8 @@ def _claims(db: Path, args: argparse.Namespace) -> int:
     claims.load_register()  # a malformed register fails here with file, claim and field
     with store.run_lock(db):
         store.init_db(db)
+        with store.connect(db) as conn:
+            store.refresh_summaries(conn)  # the app's claims page shows the register just checked
     with store.connect(db, read_only=True) as conn:
         rows = conn.execute(
             "select verdict, claim_id, explanation from claim_checks "

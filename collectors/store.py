@@ -192,7 +192,9 @@ def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
             sync_claims(conn)
         except ConfigError as exc:  # a broken register must not stop collection; the old one stays
             log.error("claims register not loaded, the previous one is kept: %s", exc)
-        refresh_summaries(conn)
+        # Writers rebuild the summaries when they finish; here only a new file needs them to exist.
+        if not conn.execute("select count(*) from duckdb_tables() where table_name = 'project_overview'").fetchone()[0]:
+            refresh_summaries(conn)
 
 
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
