@@ -19,12 +19,14 @@ import pandas as pd
 
 from collectors import store
 from collectors.errors import InputFileError
+from collectors.trends import window_days
 
 COLUMNS = ("source", "subject", "metric", "date", "window_days", "value", "origin")
 OPTIONAL_COLUMNS = ("collected_at",)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _TRENDS_HEADER = re.compile(r"^(?P<term>.+): \((?P<geo>.+)\)$")
 _TRENDS_STEPS = {"Day": "day", "Week": "week", "Month": "month"}
+_STEP_DAYS = {"day": 1, "week": 7, "month": 31}
 
 
 def read_observations(path: Path) -> pd.DataFrame:
@@ -225,14 +227,10 @@ def read_trends_export(path: Path) -> pd.DataFrame:
             f"batch={path.name}; anchor=; terms={','.join(t for t, _ in terms)}"
         )
         for start, values in periods:
-            window = 1 if step == "day" else 7 if step == "week" else _month_days(start)
+            window = window_days(start, _STEP_DAYS[step])
             end = start + pd.Timedelta(days=window - 1)
             out.append(("trends", term, "interest", end, window, values[index], origin, None))
     return pd.DataFrame(out, columns=[*COLUMNS, "collected_at"])
-
-
-def _month_days(start: date) -> int:
-    return (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).day
 
 
 def import_trends_export(db: Path, path: Path, run_id: int | None = None) -> int:

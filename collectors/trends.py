@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -119,7 +119,7 @@ def window_days(start: date, step_days: int) -> int:
     return calendar.monthrange(start.year, start.month)[1]
 
 
-def parse_frame(frame: pd.DataFrame, batch: Batch, timeframe: str, scale: float = 1.0) -> list[Observation]:
+def parse_frame(frame: pd.DataFrame, batch: Batch, timeframe: str) -> list[Observation]:
     """Rows for complete periods (the partial last period is left out), dated on the period's last day."""
     if "isPartial" in frame.columns:
         frame = frame[~frame["isPartial"].astype(bool)]
@@ -138,7 +138,7 @@ def parse_frame(frame: pd.DataFrame, batch: Batch, timeframe: str, scale: float 
         for start, value in zip(days, frame[term].tolist(), strict=True):
             width = window_days(start, step)
             end = start + timedelta(days=width - 1)
-            rows.append(Observation(SOURCE, term, METRIC, end, width, round(float(value) * scale, 2), origin))
+            rows.append(Observation(SOURCE, term, METRIC, end, width, float(value), origin))
     return rows
 
 
@@ -196,8 +196,11 @@ def collect_timeframes(ctx: Context, timeframes: Sequence[str]) -> Outcome:
                     reference = anchor_rows
                 else:
                     scale = anchor_scale(anchor_rows, reference)
-                    batch_rows = parse_frame(frame, batch, timeframe, scale)
-                    batch_rows = [row for row in batch_rows if row.subject != batch.anchor]
+                    batch_rows = [
+                        replace(row, value=round(row.value * scale, 2))
+                        for row in batch_rows
+                        if row.subject != batch.anchor
+                    ]
             rows.extend(batch_rows)
             ctx.progress.step(f"{timeframe} batch {batch.number}/{batch.count}")
         with store.connect(ctx.db) as conn:
