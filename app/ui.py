@@ -156,6 +156,16 @@ def project_picker(projects: pd.DataFrame, key: str = "projects") -> list[str]:
     return chosen
 
 
+def per_day_values(frame: pd.DataFrame) -> pd.Series:
+    """Counts over windows as a daily rate, so that daily, weekly and monthly counts share one axis."""
+    return frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
+
+
+def rolling_mean(frame: pd.DataFrame, points: int) -> pd.Series:
+    """Mean of each project's last `points` points."""
+    return frame.groupby("project_id")["value"].transform(lambda s: s.rolling(points, min_periods=1).mean())
+
+
 def series_panel(
     frame: pd.DataFrame,
     projects: pd.DataFrame,
@@ -175,11 +185,9 @@ def series_panel(
         return
     frame = frame.copy()
     if per_day:
-        frame["value"] = frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
+        frame["value"] = per_day_values(frame)
     if rolling > 1:
-        frame["value"] = frame.groupby("project_id")["value"].transform(
-            lambda s: s.rolling(rolling, min_periods=1).mean()
-        )
+        frame["value"] = rolling_mean(frame, rolling)
     names = dict(zip(projects["project_id"], projects["name"], strict=True))
     figure = line_chart(frame, colors(projects), names, y_title, log=log)
     mark_breaks(figure, breaks, frame["date"].min(), frame["date"].max())

@@ -93,7 +93,7 @@ def evidence_chart(claim: pd.Series) -> go.Figure | None:
     if frame.empty:
         return None
     if spec.is_count:
-        frame["value"] = frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
+        frame["value"] = ui.per_day_values(frame)
     projects = queries.projects(db)
     names = dict(zip(projects["project_id"], projects["name"], strict=True))
     figure = ui.line_chart(frame, ui.colors(projects), names, spec.unit + (" per day" if spec.is_count else ""))

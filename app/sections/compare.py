@@ -49,7 +49,7 @@ if frame.empty:
     st.stop()
 
 if spec.is_count:
-    frame["value"] = frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
+    frame["value"] = ui.per_day_values(frame)
 first, last = frame["date"].min().date(), frame["date"].max().date()
 start, end = (first, last)
 if first < last:  # a slider needs two distinct ends; a single day of data is shown as it is
@@ -57,7 +57,7 @@ if first < last:  # a slider needs two distinct ends; a single day of data is sh
 frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)].copy()
 
 if rolling > 1:
-    frame["value"] = frame.groupby("project_id")["value"].transform(lambda s: s.rolling(rolling, min_periods=1).mean())
+    frame["value"] = ui.rolling_mean(frame, rolling)
 if transform == "index to 100":
     base = frame.groupby("project_id")["value"].transform(lambda s: s[s > 0].iloc[0] if (s > 0).any() else None)
     frame["value"] = 100 * frame["value"] / base
