@@ -7,6 +7,9 @@ different cache entry.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -16,13 +19,15 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from collectors import store
-from collectors.config import db_path
+from collectors import clock, store
+from collectors.config import REPO_ROOT, db_path
 
 CACHE_SECONDS = 60
 LOCK_WAIT_SECONDS = 15.0
 CONSOLE_TIMEOUT_SECONDS = 5.0
+CONSOLE_START_SECONDS = 3.0  # starting the console's process, on top of its query's time limit
 CONSOLE_MAX_ROWS = 10_000
+CONSOLE_MAX_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ class _Reader:
                 self._timer.cancel()
             if self._conn is None or self._path != path:
                 self._close()
-                time.sleep(max(0.0, self._reopen_after - time.monotonic()))
+                self._let_writers_in(path)
                 self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
                 self._path, self._opened = path, time.monotonic()
                 ready = self._conn.execute(
@@ -98,13 +103,20 @@ class _Reader:
             try:
                 return self._conn.execute(sql, params or []).df() if self._ready else pd.DataFrame()
             finally:
-                if time.monotonic() - self._opened > self.MAX_OPEN_SECONDS:
+                if time.monotonic() - self._opened > self.MAX_OPEN_SECONDS or store.writer_waiting(path):
                     self._close()
                     self._reopen_after = time.monotonic() + self.WRITER_WINDOW_SECONDS
                 else:
                     self._timer = threading.Timer(self.IDLE_SECONDS, self.close)
                     self._timer.daemon = True
                     self._timer.start()
+
+    def _let_writers_in(self, path: Path) -> None:
+        """Before opening: a short pause after a forced close, and none while a writer waits for the lock."""
+        time.sleep(max(0.0, self._reopen_after - time.monotonic()))
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while store.writer_waiting(path) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def close(self) -> None:
         with self._lock:
@@ -143,30 +155,26 @@ def holdings(db: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def freshness(db: str) -> pd.DataFrame:
-    """The source_freshness view, with stored counts taken from the summary table instead of a full scan."""
-    return read(
+    """Per source: its runs (the source_runs view) beside its stored counts (the summary table, not a full
+    scan of observation), with the age of the last collection by the app's clock."""
+    frame = read(
         """
-        with last_ok as (
-            select source, max(finished_at) as last_success from collection_run
-            where status in ('ok', 'partial') and command = 'collect' group by source
-        ),
-        last_run as (
-            select source, arg_max(status, started_at) as last_status, arg_max(error, started_at) as last_error
-            from collection_run group by source
-        ),
-        stored as (
+        with stored as (
             select source, sum(points) as observations, max(last_date) as newest_date
-            from series_summary group by source
+            from series_summary
+            group by source
         )
-        select coalesce(r.source, s.source) as source, o.last_success,
-            date_diff('hour', o.last_success, now()::timestamp) as hours_since_success,
-            r.last_status, r.last_error, coalesce(s.observations, 0) as observations, s.newest_date
-        from last_run as r
+        select coalesce(r.source, s.source) as source, r.* exclude (source),
+            coalesce(s.observations, 0) as observations, s.newest_date
+        from source_runs as r
         full outer join stored as s on s.source = r.source
-        left join last_ok as o on o.source = coalesce(r.source, s.source)
-        order by source
+        order by 1
         """
     )
+    if not frame.empty:
+        age = pd.Timestamp(clock.utc_now()) - pd.to_datetime(frame["last_success"])
+        frame["hours_since_success"] = (age.dt.total_seconds() // 3600).astype("Int64")
+    return frame
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -316,31 +324,47 @@ def view_rows(view: str) -> pd.DataFrame:
     return read(f'select * from "{view}"')
 
 
-def console(sql: str) -> pd.DataFrame:
-    """Run a user's query on a locked-down read-only connection with a time limit.
+class ConsoleError(Exception):
+    """The console's query failed: the message is DuckDB's, or the limit it ran into."""
 
-    External access is off (no files, no network, no extension installs or loads) and the configuration is
-    locked so the query cannot turn it back on; the connection is read-only, so nothing can be written.
+
+def console(sql: str) -> pd.DataFrame:
+    """Run a user's query in a separate, limited process (app/console.py) and return at most
+    CONSOLE_MAX_ROWS rows.
+
+    Its own process keeps a runaway query from growing the app (memory limit, two threads, an address-space
+    ceiling) and lets the time limit hold even where DuckDB cannot be interrupted: the process is killed.
+    External access is off and the configuration locked, on a read-only connection: nothing can be written,
+    read from files, fetched or loaded.
     """
+    import pyarrow as pa
+
+    from app import console as worker
+
     path = database()
     if not path.exists():
-        raise ValueError("there is no database yet")
-    with store.connect(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS) as conn:
-        conn.execute("set enable_external_access = false")
-        conn.execute("set autoload_known_extensions = false")
-        conn.execute("set autoinstall_known_extensions = false")
-        conn.execute("set lock_configuration = true")
-        timer = threading.Timer(CONSOLE_TIMEOUT_SECONDS, conn.interrupt)
-        timer.start()
-        try:
-            result = conn.execute(sql)
-            rows = result.fetchmany(CONSOLE_MAX_ROWS)
-            columns = [d[0] for d in result.description or []]
-        except duckdb.InterruptException:
-            raise TimeoutError(f"stopped after {CONSOLE_TIMEOUT_SECONDS:.0f} s") from None
-        finally:
-            timer.cancel()
-    return pd.DataFrame(rows, columns=columns)
+        raise ConsoleError("there is no database yet")
+    request = {
+        "db": str(path), "sql": sql, "timeout": CONSOLE_TIMEOUT_SECONDS, "max_rows": CONSOLE_MAX_ROWS,
+        "max_bytes": CONSOLE_MAX_BYTES,
+    }  # fmt: skip
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "app.console"],
+            input=json.dumps(request).encode(),
+            capture_output=True,
+            timeout=CONSOLE_TIMEOUT_SECONDS + CONSOLE_START_SECONDS,
+            cwd=REPO_ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"stopped after {CONSOLE_TIMEOUT_SECONDS:.0f} s") from None
+    if done.returncode == worker.EXIT_TIMEOUT:
+        raise TimeoutError(f"stopped after {CONSOLE_TIMEOUT_SECONDS:.0f} s")
+    if done.returncode != 0:
+        # DuckDB's message comes first; the hints it adds after a blank line are left out.
+        message = done.stderr.decode(errors="replace").strip().split("\n\n")[0]
+        raise ConsoleError(message or f"the query process ended with code {done.returncode}")
+    return pa.ipc.open_stream(done.stdout).read_pandas()
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

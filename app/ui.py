@@ -27,11 +27,25 @@ def human(value: float | None, digits: int = 1) -> str:
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# What Markdown would turn into a link by itself: URLs, www. names and e-mail addresses.
+_LINKABLE = re.compile(r"(?:https?://|www\.)[^\s<>`\"']+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def plain(text: object) -> str:
-    """Collected or curated text made inert for st.markdown: no links, images, HTML or formatting."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    """Collected or curated text made inert for st.markdown: no links, images, HTML or formatting.
+
+    Markdown specials are escaped. URLs and addresses go into code spans instead, which show them exactly
+    as they are and never as links: escaping inside a URL would show its backslashes.
+    """
+    text = str(text)
+    parts, position = [], 0
+    for match in _LINKABLE.finditer(text):
+        link = match.group(0).rstrip(".,;:!?)")  # punctuation after a URL belongs to the sentence
+        parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[position : match.start()]))
+        parts.append(f"`{link}`")
+        position = match.start() + len(link)
+    parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[position:]))
+    return "".join(parts)
 
 
 def percent(value: float | None, digits: int = 1, signed: bool = False) -> str:
@@ -54,30 +68,60 @@ def empty_state(what: str, command: str) -> None:
     st.info(f"{what}\n\nFill it with:\n\n```sh\n{command}\n```")
 
 
-def query_list(name: str, default: Sequence[str], allowed: Sequence[str]) -> list[str]:
-    """A list choice read from the URL (?name=a,b), so that a view can be shared as a link."""
-    raw = st.query_params.get(name)
-    if raw is None:
-        return [d for d in default if d in allowed]
-    chosen = [item for item in raw.split(",") if item in allowed]
-    return chosen
+# URL state. A widget is given its first value from the URL once (the link someone shared) and owns its value
+# after that; the URL is then written from the widgets. Passing a default recomputed from the URL on every
+# run as well as a key makes Streamlit drop every second change, so no widget here gets both.
 
 
-def query_value(name: str, default: str, allowed: Sequence[str] | None = None) -> str:
-    raw = st.query_params.get(name, default)
-    return raw if allowed is None or raw in allowed else default
+def _first_time(key: str) -> str | None:
+    """The URL's value for a widget not yet in the session, else None (the widget already owns its value)."""
+    return st.query_params.get(key) if key not in st.session_state else None
 
 
-def set_query(**values: object) -> None:
-    """Reflect the current choices in the URL."""
-    for key, value in values.items():
+def url_choices(key: str, options: Sequence[str], default: Sequence[str]) -> None:
+    """For a multiselect: ?key=a,b on the first run, else `default`; values no longer offered are dropped."""
+    if key not in st.session_state:
+        raw = _first_time(key)
+        st.session_state[key] = list(default) if raw is None else [v for v in raw.split(",") if v]
+    st.session_state[key] = [v for v in st.session_state[key] if v in options]
+
+
+def url_choice(key: str, options: Sequence, default: object) -> None:
+    """For a selectbox or radio: ?key=value on the first run, else `default`; an option no longer offered
+    falls back to the default (or the first option)."""
+    if key not in st.session_state:
+        raw = _first_time(key)
+        st.session_state[key] = default if raw is None else next((o for o in options if str(o) == raw), default)
+    if st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else (options[0] if options else None)
+
+
+def url_flag(key: str, default: bool = False) -> None:
+    """For a toggle or checkbox: ?key=1 or ?key=0 on the first run."""
+    if key not in st.session_state:
+        raw = _first_time(key)
+        st.session_state[key] = default if raw is None else raw == "1"
+
+
+def url_number(key: str, default: int, low: int, high: int) -> None:
+    """For an integer slider: ?key=N on the first run, kept within [low, high]."""
+    if key not in st.session_state:
+        raw = _first_time(key)
+        st.session_state[key] = int(raw) if raw is not None and raw.lstrip("-").isdigit() else default
+    st.session_state[key] = max(low, min(high, int(st.session_state[key])))
+
+
+def keep_in_url(*keys: str) -> None:
+    """Write the widgets' current values into the URL, so that the view can be shared as a link."""
+    for key in keys:
+        value = st.session_state.get(key)
         if isinstance(value, list | tuple):
             value = ",".join(str(v) for v in value)
         elif isinstance(value, bool):
             value = "1" if value else "0"
         if value in (None, ""):
             st.query_params.pop(key, None)
-        else:
+        elif st.query_params.get(key) != str(value):
             st.query_params[key] = str(value)
 
 
@@ -150,9 +194,9 @@ def project_picker(projects: pd.DataFrame, key: str = "projects") -> list[str]:
 
     names = dict(zip(projects["project_id"], projects["name"], strict=True))
     ids = list(names)
-    default = query_list(key, default_projects(str(queries.database()), ids), ids)
-    chosen = st.sidebar.multiselect("Projects", ids, default=default, format_func=names.get)
-    set_query(**{key: chosen})
+    url_choices(key, ids, default_projects(str(queries.database()), ids))
+    chosen = st.sidebar.multiselect("Projects", ids, key=key, format_func=names.get)
+    keep_in_url(key)
     return chosen
 
 

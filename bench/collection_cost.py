@@ -18,13 +18,13 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from collectors import cli, http, runner, store  # noqa: E402
+from collectors import cli, clock, http, runner  # noqa: E402
 from collectors.config import load_projects  # noqa: E402
 from tests.fakeapi import FakeAPI  # noqa: E402
 
@@ -86,7 +86,7 @@ def main() -> None:
         runner.run_source = tagged_run_source
         db = Path(folder) / "incremental.duckdb"
         day = [DAY_ONE]
-        store.utc_now = lambda: day[0]
+        clock.now = lambda: day[0].replace(tzinfo=UTC)  # the one clock every collector reads
 
         rows.append(("first run: collect", *run(api, db, "collect", sources)))
         for source in sources:

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
 
-from collectors import interchange, store
+from collectors import clock, interchange, store
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "snapshot" / "observations"
 
@@ -38,7 +38,7 @@ def synthetic_batch(rows: int, version: int) -> pd.DataFrame:
             "origin": "synthetic benchmark row (bench/write_path.py)",
         }
     )
-    frame["collected_at"] = store.utc_now()
+    frame["collected_at"] = clock.utc_now()
     frame["run_id"] = None
     return frame
 

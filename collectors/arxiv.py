@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from collectors import store
+from collectors import clock, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
@@ -149,7 +149,7 @@ def add_months(month: date, count: int) -> date:
 
 
 def collect(ctx: Context) -> Outcome:
-    today = store.utc_now().date()
+    today = clock.today()
     start = add_months(today.replace(day=1), -(FIRST_RUN_MONTHS - 1))
     return _collect_since(ctx, start, today)
 
@@ -158,7 +158,7 @@ def backfill(ctx: Context) -> Outcome:
     """Every month since --since (default 2015-01) at the polite rate; months already stored are skipped,
     so an interrupted backfill continues where it stopped."""
     since = date.fromisoformat(ctx.since) if ctx.since else BACKFILL_START
-    return _collect_since(ctx, since.replace(day=1), store.utc_now().date())
+    return _collect_since(ctx, since.replace(day=1), clock.today())
 
 
 def _collect_since(ctx: Context, start: date, today: date) -> Outcome:
@@ -174,16 +174,15 @@ def _collect_since(ctx: Context, start: date, today: date) -> Outcome:
             if outcome.gave_up:
                 return outcome
             query = search_query(phrase, month)
-            try:
-                value = _believable_total(ctx, subject, metric, month, query)
-                with store.connect(ctx.db) as conn:
-                    outcome.rows_written += save(
-                        conn, [observation_for(subject, metric, month, value, query)], ctx.run_id
-                    )
-                outcome.succeeded()
-            except SourceError as exc:
-                outcome.fail(f"{subject} {month:%Y-%m}", exc)
-            ctx.progress.step(f"{subject} {month:%Y-%m}")
+            with ctx.progress.task(f"{subject} {month:%Y-%m}"):
+                try:
+                    value = _believable_total(ctx, subject, metric, month, query)
+                    with store.connect(ctx.db) as conn:
+                        observation = observation_for(subject, metric, month, value, query)
+                        outcome.rows_written += save(conn, [observation], ctx.run_id)
+                    outcome.succeeded()
+                except SourceError as exc:
+                    outcome.fail(f"{subject} {month:%Y-%m}", exc)
     return outcome
 
 

@@ -1,17 +1,20 @@
 """The ecotrends command: collect on a schedule, report status. Exit codes cron can act on.
 
-0 all sources succeeded, 1 some failed (partial), 2 usage or configuration error (or a run in progress).
+0 all sources succeeded, 1 some failed (partial), 2 usage or configuration error (or a run in progress),
+130 interrupted (Ctrl-C), 141 the reader of the output went away (`ecotrends claims check | head`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
 SOURCE_NAMES = ("github", "pypi", "arxiv", "trends")
 
 
@@ -31,10 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
         "ECOTRENDS_*_URL (base URL overrides). See README.md.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request and step")
+    db_help = "DuckDB file (default: $ECOTRENDS_DB or data/ecotrends.duckdb)"
+    parser.add_argument("--db", help=db_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_db(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", help="DuckDB file (default: $ECOTRENDS_DB or data/ecotrends.duckdb)")
+        # Accepted before or after the command; SUPPRESS keeps a value given before it.
+        p.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
 
     collect = sub.add_parser("collect", help="collect the latest data from every source (run it from cron)")
     add_db(collect)
@@ -91,6 +97,21 @@ def _iso_date(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a user's mistake is one line naming what and where, never a traceback."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): stop quietly, as Unix tools do. Point stdout at /dev/null so
+        # that Python's own flush at exit does not fail a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("ecotrends: interrupted; stored data is as the last finished write left it", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -104,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for noisy in ("urllib3", "requests"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
+    import duckdb
+
     from collectors.config import db_path
     from collectors.errors import ConfigError, InputFileError, LockedError
 
@@ -116,7 +139,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[args.command](db, args)
     except (ConfigError, LockedError, InputFileError) as exc:
         print(f"ecotrends: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except (duckdb.IOException, duckdb.PermissionException) as exc:
+        # Not a DuckDB file, a directory, a file of a newer DuckDB, or no permission: the database is named.
+        print(f"ecotrends: cannot open the database {db}: {exc}", file=sys.stderr)
+    except BrokenPipeError:
+        raise  # not a user's mistake: main() ends quietly
+    except OSError as exc:
+        where = exc.filename or db
+        print(f"ecotrends: {where}: {exc.strerror or exc}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _collect(db: Path, args: argparse.Namespace) -> int:
@@ -139,22 +170,18 @@ def _collect(db: Path, args: argparse.Namespace) -> int:
 def _import(db: Path, args: argparse.Namespace) -> int:
     from collectors import interchange, store
 
+    # Every file is checked whole before anything is written.
+    read = interchange.read_trends_exports if args.trends_csv else interchange.read_files
+    frame = read(args.files)
     with store.run_lock(db):
         store.init_db(db)
-        with store.connect(db) as conn:
-            run_id = store.start_run(conn, "import", "import")
-        try:
-            if args.trends_csv:
-                written = sum(interchange.import_trends_export(db, path, run_id) for path in args.files)
-            else:
-                written = interchange.import_files(db, args.files, run_id)
-        except Exception as exc:
-            with store.connect(db) as conn:
-                store.finish_run(conn, run_id, "failed", 0, 0, str(exc))
-            raise
-        with store.connect(db) as conn:
-            store.finish_run(conn, run_id, "ok", written, 0)
-    print(f"imported {len(args.files)} file(s): {written} observations inserted or changed", file=sys.stderr)
+        written = interchange.load_frame(db, frame, guard_zeros=not args.trends_csv)
+    per_source = ", ".join(f"{source} {count:,}" for source, count in written.items())
+    print(
+        f"imported {len(args.files)} file(s): {sum(written.values()):,} observations inserted or changed"
+        + (f" ({per_source})" if per_source else ""),
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -205,21 +232,33 @@ def _status(db: Path, args: argparse.Namespace | None = None) -> int:
         print(f"No database at {db} yet. Run: ecotrends collect", file=sys.stderr)
         return EXIT_OK
     with store.connect(db, read_only=True) as conn:
-        rows = conn.execute(
-            "select source, last_success, hours_since_success, last_status, observations, newest_date, last_error "
-            "from source_freshness order by source"
-        ).fetchall()
-    if not rows:
+        frame = conn.execute("select * from source_freshness order by source").df()
+    if frame.empty:
         print("The database holds no runs yet. Run: ecotrends collect")
         return EXIT_OK
-    print(f"{'source':<10} {'last success (UTC)':<20} {'age':>7} {'last run':<24} {'rows':>9}  newest")
-    for source, last_ok, hours, last_status, count, newest, error in rows:
-        age = f"{hours}h" if hours is not None else "-"
-        when = f"{last_ok:%Y-%m-%d %H:%M}" if last_ok else "never"
-        print(f"{source:<10} {when:<20} {age:>7} {last_status or '-':<24} {count:>9}  {newest or '-'}")
-        if error and last_status != "ok":
-            print(f"{'':<10} last error: {error[:300]}")
+    header = f"{'source':<10} {'last collected (UTC)':<20} {'age':>6}  {'last run':<24} {'rows':>9}  {'newest':<10}"
+    print(f"{header}  imported")
+    for row in frame.itertuples():
+        collected = f"{row.last_success:%Y-%m-%d %H:%M}" if _present(row.last_success) else "never"
+        age = f"{row.hours_since_success:.0f}h" if _present(row.hours_since_success) else "-"
+        last_run = f"{row.last_command} {row.last_status}" if _present(row.last_command) else "-"
+        newest = f"{row.newest_date:%Y-%m-%d}" if _present(row.newest_date) else "-"
+        imported = (
+            f"{row.last_import_command} {row.last_import:%Y-%m-%d %H:%M}, {row.last_import_rows:,.0f} rows"
+            if _present(row.last_import)
+            else "-"
+        )
+        line = f"{row.source:<10} {collected:<20} {age:>6}  {last_run:<24} {row.observations:>9,}  {newest:<10}"
+        print(f"{line}  {imported}")
+        if _present(row.last_error) and row.last_status != "ok":
+            print(f"{'':<10} last error: {row.last_error[:300]}")
     return EXIT_OK
+
+
+def _present(value: object) -> bool:
+    import pandas as pd
+
+    return value is not None and not pd.isna(value)
 
 
 if __name__ == "__main__":

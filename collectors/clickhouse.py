@@ -97,9 +97,9 @@ def backfill_windows(
     """Fetch and store window by window, moving the resume cursor only after a window is safely stored."""
     source, subject, metric = series
     for start, end in windows:
-        rows = fetch_rows(start, end)
-        with store.connect(ctx.db) as conn:
-            store.refuse_empty_window(conn, source, subject, metric, end, rows, f"{label} {start}..{end}")
-            outcome.rows_written += store.upsert_observations(conn, rows, ctx.run_id)
-            store.set_state(conn, source, subject, state_key, end.isoformat())
-        ctx.progress.step(f"{label} {start}..{end}")
+        with ctx.progress.task(f"{label} {start}..{end}"):
+            rows = fetch_rows(start, end)
+            with store.connect(ctx.db) as conn:
+                store.refuse_empty_window(conn, source, subject, metric, end, rows, f"{label} {start}..{end}")
+                outcome.rows_written += store.upsert_observations(conn, rows, ctx.run_id)
+                store.set_state(conn, source, subject, state_key, end.isoformat())

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import requests
 
-from collectors import clickhouse, store
+from collectors import clickhouse, clock, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
@@ -149,32 +149,33 @@ def save(conn: duckdb.DuckDBPyConnection, rows: list[Observation], run_id: int |
 def collect(ctx: Context) -> Outcome:
     """Snapshot every repository first (the exact daily series), then walk or refresh star histories."""
     outcome = Outcome()
-    today = store.utc_now().date()
+    today = clock.today()
     repos = [p.github for p in ctx.projects]
     ctx.progress.add_total(len(repos) * 2)
 
     for repo in repos:
         if outcome.gave_up:
             break
-        try:
-            rows, created_on = parse_repo(fetch_repo(ctx.client, repo), repo, today)
-            with store.connect(ctx.db) as conn:
-                outcome.rows_written += save(conn, rows, ctx.run_id)
-                store.record_event(conn, SOURCE, repo, "created", created_on, f"GET {DEFAULT_API_URL}/repos/{repo}")
-            outcome.succeeded()
-        except SourceError as exc:
-            outcome.fail(repo, exc)
-        ctx.progress.step(f"{repo} snapshot")
+        with ctx.progress.task(f"{repo} snapshot"):
+            try:
+                rows, created_on = parse_repo(fetch_repo(ctx.client, repo), repo, today)
+                with store.connect(ctx.db) as conn:
+                    outcome.rows_written += save(conn, rows, ctx.run_id)
+                    origin = f"GET {DEFAULT_API_URL}/repos/{repo}"
+                    store.record_event(conn, SOURCE, repo, "created", created_on, origin)
+                outcome.succeeded()
+            except SourceError as exc:
+                outcome.fail(repo, exc)
 
     for repo in repos:
         if outcome.gave_up:
             break
-        try:
-            _update_history(ctx, repo, today, outcome)
-            outcome.succeeded()
-        except SourceError as exc:
-            outcome.fail(f"{repo} star history", exc)
-        ctx.progress.step(f"{repo} history")
+        with ctx.progress.task(f"{repo} history"):
+            try:
+                _update_history(ctx, repo, today, outcome)
+                outcome.succeeded()
+            except SourceError as exc:
+                outcome.fail(f"{repo} star history", exc)
     return outcome
 
 
@@ -192,7 +193,7 @@ def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> N
     while True:
         remaining = quota_remaining(ctx.client)
         if remaining is not None and remaining <= QUOTA_RESERVE:
-            ctx.progress.step(f"{repo} history paused at page {page}: GitHub quota left {remaining}")
+            ctx.progress.note(f"{repo} history paused at page {page}: GitHub quota left {remaining}")
             return
         weeks, has_next = fetch_history_page(ctx.client, repo, page)
         if page == 1 and not weeks:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
+import urllib3.exceptions
 
-from collectors import __version__
+from collectors import __version__, clock
 from collectors.errors import AuthError, NotFoundError, RateLimitedError, SourceError, TransientError
 
 log = logging.getLogger(__name__)
@@ -74,8 +76,11 @@ class HttpClient:
                 response = self.session.request(method, url, **kwargs)
                 self.last_response = response
             except (requests.ConnectionError, requests.Timeout) as exc:
+                cause, retryable = connection_failure(exc)
+                if not retryable:
+                    raise TransientError(f"{method} {shown}: {cause}; not retried") from None
                 if attempt == self.max_attempts:
-                    raise TransientError(f"{method} {shown}: {type(exc).__name__} after {attempt} attempts") from None
+                    raise TransientError(f"{method} {shown}: {cause} (after {attempt} attempts)") from None
                 self._wait(BACKOFF_SECONDS * 2 ** (attempt - 1), shown)
                 continue
 
@@ -112,25 +117,62 @@ class HttpClient:
         self.sleep(seconds)
 
 
-def rate_limit_wait(response: requests.Response, now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait, from Retry-After or an exhausted GitHub quota; None if none."""
-    retry_after = response.headers.get("Retry-After")
-    if retry_after:
-        retry_after = retry_after.strip()
-        if retry_after.isdigit():
-            return float(retry_after)
-        try:
-            when = email.utils.parsedate_to_datetime(retry_after)
-            return max(0.0, when.timestamp() - (now or time.time()))
-        except (TypeError, ValueError):
-            pass
+def _http_date(text: str | None) -> float | None:
+    try:
+        return email.utils.parsedate_to_datetime(text or "").timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def rate_limit_wait(response: requests.Response) -> float | None:
+    """Seconds the server asks us to wait, from Retry-After or an exhausted GitHub quota; None if none.
+
+    Reset instants are measured from the answer's own Date header when it has one: the wait is what the
+    server meant, whatever this machine's clock says (a skewed clock, or a replayed recording).
+    """
+    server_now = _http_date(response.headers.get("Date"))
+    reference = server_now if server_now is not None else clock.epoch()
+    retry_after = (response.headers.get("Retry-After") or "").strip()
+    if retry_after.isdigit():
+        return float(retry_after)
+    when = _http_date(retry_after) if retry_after else None
+    if when is not None:
+        return max(0.0, when - reference)
     if response.headers.get("x-ratelimit-remaining") == "0" and response.status_code in (403, 429):
         reset = response.headers.get("x-ratelimit-reset", "")
         if reset.isdigit():
-            return max(1.0, float(reset) - (now or time.time()))
+            return max(1.0, float(reset) - reference)
     if response.status_code == 403 and "secondary rate limit" in response.text.lower():
         return 60.0
     return None
+
+
+_POOL_PREFIX = re.compile(r"^(?:None|\w*(?:Connection|ConnectionPool)\(host='[^']*', port=\d+\)): ")
+
+
+def connection_failure(exc: requests.RequestException) -> tuple[str, bool]:
+    """The root cause of a failed connection in words, and whether retrying can help.
+
+    requests wraps urllib3's MaxRetryError around the real reason; the reason is what a user can act on
+    ("Failed to resolve 'api.github.com'"). A name that does not resolve will not resolve in a few seconds
+    either (no network, a typo in a base URL), so it is not retried.
+    """
+    reason: BaseException = exc
+    for _ in range(8):  # requests -> MaxRetryError -> the reason urllib3 gave up for
+        inner = getattr(reason, "reason", None)
+        if not isinstance(inner, BaseException) and reason.args and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if not isinstance(inner, BaseException) or inner is reason:
+            break
+        reason = inner
+    text = _POOL_PREFIX.sub("", str(reason)) or type(reason).__name__
+    if isinstance(reason, urllib3.exceptions.NameResolutionError) or "Failed to resolve" in text:
+        return f"cannot connect: {text}", False
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return f"cannot connect: {text}", True
+    if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3.exceptions.TimeoutError):
+        return f"timed out: {text}", True
+    return f"cannot connect: {text}", True
 
 
 def error_for(method: str, url: str, response: requests.Response) -> SourceError:

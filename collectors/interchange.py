@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import store
+from collectors import clock, store
 from collectors.errors import InputFileError
 from collectors.trends import window_days
 
@@ -32,6 +32,9 @@ _STEP_DAYS = {"day": 1, "week": 7, "month": 31}
 def read_observations(path: Path) -> pd.DataFrame:
     """Read one interchange file (CSV or Parquet) and validate every row; raises InputFileError."""
     suffix = path.suffix.lower()
+    if not path.is_file():
+        problem = "is a directory, not a file" if path.is_dir() else "no such file"
+        raise InputFileError(f"{path}: {problem}")
     if suffix == ".parquet":
         try:
             frame = pd.read_parquet(path)
@@ -50,7 +53,7 @@ def read_observations(path: Path) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
-    raw = path.read_bytes()
+    raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -65,6 +68,13 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
             raise InputFileError(f"{path}: line {reader.line_num}: more fields than the header has")
         records.append(row)
     return list(reader.fieldnames), records
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def _check_header(path: Path, header: Sequence[str]) -> None:
@@ -160,8 +170,8 @@ def _timestamp(value: object) -> datetime | None:
         return None
 
 
-def import_files(db: Path, paths: Sequence[Path], run_id: int | None = None) -> int:
-    """Validate every file, then upsert all rows in one transaction; returns rows inserted or changed."""
+def read_files(paths: Sequence[Path]) -> pd.DataFrame:
+    """Read and validate every file, and refuse an observation that two files both carry."""
     frames = [read_observations(Path(p)) for p in paths]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*COLUMNS, "collected_at"])
     duplicated = frame.duplicated(subset=["source", "subject", "metric", "date", "window_days"], keep=False)
@@ -171,18 +181,47 @@ def import_files(db: Path, paths: Sequence[Path], run_id: int | None = None) -> 
             f"{', '.join(map(str, paths))}: the same observation {duplicate['source']}/{duplicate['subject']}/"
             f"{duplicate['metric']} on {duplicate['date']} is in more than one file"
         )
-    frame["collected_at"] = frame["collected_at"].where(frame["collected_at"].notna(), store.utc_now())
-    frame["run_id"] = run_id
+    return frame
+
+
+def load_frame(db: Path, frame: pd.DataFrame, command: str = "import", guard_zeros: bool = True) -> dict[str, int]:
+    """Write validated rows in one transaction, recorded as one run per source; rows changed per source.
+
+    A run per source lets `ecotrends status` and the app show each source's import beside its collections.
+    A failure marks the runs failed and leaves the stored data as it was.
+    """
+    sources = sorted(frame["source"].unique())
     with store.connect(db) as conn:
-        written = store.upsert_observations(conn, frame, run_id)
-        store.refresh_summaries(conn)
+        run_ids = {source: store.start_run(conn, source, command) for source in sources}
+    frame = frame.copy()
+    frame["collected_at"] = frame["collected_at"].where(frame["collected_at"].notna(), clock.utc_now())
+    frame["run_id"] = frame["source"].map(run_ids)
+    try:
+        with store.connect(db) as conn:
+            written = store.upsert_by_source(conn, frame, guard_zeros)
+            store.refresh_summaries(conn)
+    except Exception as exc:
+        with store.connect(db) as conn:
+            for run_id in run_ids.values():
+                store.finish_run(conn, run_id, "failed", 0, 0, str(exc))
+        raise
+    with store.connect(db) as conn:
+        for source, run_id in run_ids.items():
+            store.finish_run(conn, run_id, "ok", written.get(source, 0), 0)
     return written
+
+
+def import_files(db: Path, paths: Sequence[Path], command: str = "import") -> int:
+    """Validate every file, then upsert all rows in one transaction; returns rows inserted or changed."""
+    return sum(load_frame(db, read_files(paths), command).values())
 
 
 def read_trends_export(path: Path) -> pd.DataFrame:
     """Read a Google Trends website export (multiTimeline.csv) into interchange rows."""
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = _read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     lines = text.splitlines()
@@ -233,14 +272,15 @@ def read_trends_export(path: Path) -> pd.DataFrame:
     return pd.DataFrame(out, columns=[*COLUMNS, "collected_at"])
 
 
-def import_trends_export(db: Path, path: Path, run_id: int | None = None) -> int:
-    frame = read_trends_export(path)
-    frame["collected_at"] = store.utc_now()
-    frame["run_id"] = run_id
-    with store.connect(db) as conn:
-        written = store.upsert_observations(conn, frame, run_id, guard_zeros=False)
-        store.refresh_summaries(conn)
-    return written
+def read_trends_exports(paths: Sequence[Path]) -> pd.DataFrame:
+    """Several website exports as one batch; where two cover the same term and period, the later file wins."""
+    frame = pd.concat([read_trends_export(Path(path)) for path in paths], ignore_index=True)
+    return frame.drop_duplicates(subset=["source", "subject", "metric", "date", "window_days"], keep="last")
+
+
+def import_trends_export(db: Path, path: Path) -> int:
+    # Trends values are relative: "<1" (stored as 0) may legitimately replace a small value of an older export.
+    return sum(load_frame(db, read_trends_export(path), guard_zeros=False).values())
 
 
 def export(db: Path, out: Path, fmt: str, sources: Sequence[str] = (), subjects: Sequence[str] = ()) -> int:

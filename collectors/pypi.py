@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import requests
 
-from collectors import clickhouse, store
+from collectors import clickhouse, clock, store
 from collectors.errors import PayloadError, RateLimitedError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
@@ -134,16 +134,16 @@ def collect(ctx: Context) -> Outcome:
     for package in packages:
         if outcome.gave_up:
             break
-        try:
-            rows = parse_overall(fetch_overall(ctx.client, package), package)
-            with store.connect(ctx.db) as conn:
-                outcome.rows_written += save(conn, rows, ctx.run_id)
-            if package not in known_releases:
-                _record_first_release(ctx, package)
-            outcome.succeeded()
-        except SourceError as exc:
-            outcome.fail(package, exc)
-        ctx.progress.step(package)
+        with ctx.progress.task(package):
+            try:
+                rows = parse_overall(fetch_overall(ctx.client, package), package)
+                with store.connect(ctx.db) as conn:
+                    outcome.rows_written += save(conn, rows, ctx.run_id)
+                if package not in known_releases:
+                    _record_first_release(ctx, package)
+                outcome.succeeded()
+            except SourceError as exc:
+                outcome.fail(package, exc)
     return outcome
 
 
@@ -203,7 +203,7 @@ def backfill(ctx: Context) -> Outcome:
     """Daily downloads since 2016 (or --since) per package, window by window; resumable."""
     outcome = Outcome()
     client = make_clickpy_client()
-    today = store.utc_now().date()
+    today = clock.today()
     since = date.fromisoformat(ctx.since) if ctx.since else BACKFILL_START
     packages = [package for project in ctx.projects for package in project.pypi]
     try:

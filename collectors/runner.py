@@ -6,8 +6,9 @@ import logging
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -42,10 +43,23 @@ class Progress:
             self._bar.total = (self._bar.total or 0) + steps
             self._bar.refresh()
 
-    def step(self, message: str) -> None:
+    @contextmanager
+    def task(self, message: str) -> Iterator[None]:
+        """Announce a step before it starts, so a hang or a failure shows what was under way; count it when done."""
         if self._bar is not None:
-            self._bar.set_postfix_str(message[:40], refresh=False)
-            self._bar.update(1)
+            self._bar.set_postfix_str(message[:40])
+        else:
+            log.info("%s: %s", self.source, message)
+        try:
+            yield
+        finally:
+            if self._bar is not None:
+                self._bar.update(1)
+
+    def note(self, message: str) -> None:
+        """Something worth telling that is not a step of its own."""
+        if self._bar is not None:
+            self._bar.write(f"{self.source}: {message}", file=sys.stderr)
         else:
             log.info("%s: %s", self.source, message)
 

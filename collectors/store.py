@@ -16,12 +16,13 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from collectors import clock
 from collectors.config import REPO_ROOT, Project
 from collectors.errors import ConfigError, EcotrendsError, LockedError, RefusedBatchError
 
@@ -41,11 +42,6 @@ class Observation:
     window_days: int | None
     value: float
     origin: str
-
-
-def utc_now() -> datetime:
-    """Naive UTC timestamp: every timestamp in the database is UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @contextmanager
@@ -90,18 +86,43 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> 
 
 
 def open_connection(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting while another process holds DuckDB's file lock; the caller closes it."""
+    """Open the file, waiting while another process holds DuckDB's file lock; the caller closes it.
+
+    A writer that has to wait raises a flag beside the file, so that readers (the app) let go and stay
+    away until it is in: without it, a busy app could keep a collector waiting for ever.
+    """
     deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            conn = duckdb.connect(str(path), read_only=read_only)
-            break
-        except duckdb.IOException as exc:
-            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.05 + random.random() * 0.15)
+    flag: Path | None = None
+    try:
+        while True:
+            try:
+                conn = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                    raise
+                if not read_only and flag is None:
+                    flag = Path(f"{path}.writer-waiting.{os.getpid()}")
+                    flag.touch()
+                time.sleep(0.02 + random.random() * 0.08)
+    finally:
+        if flag is not None:
+            flag.unlink(missing_ok=True)
     conn.execute("set TimeZone = 'UTC'")
     return conn
+
+
+def writer_waiting(path: Path) -> bool:
+    """Whether a live process is waiting to write this file (a flag left by a killed process is ignored)."""
+    for flag in Path(path).parent.glob(f"{Path(path).name}.writer-waiting.*"):
+        try:
+            os.kill(int(flag.name.rsplit(".", 1)[1]), 0)
+            return True
+        except (ValueError, ProcessLookupError):
+            flag.unlink(missing_ok=True)
+        except PermissionError:  # alive, owned by another user
+            return True
+    return False
 
 
 @contextmanager
@@ -235,9 +256,29 @@ def upsert_observations(
     guard_zeros, a batch that would turn stored non-zero values into zeros is refused whole. `replace` is
     a delete statement run in the same transaction, for series that are replaced whole (Trends).
     """
-    frame = rows if isinstance(rows, pd.DataFrame) else observations_frame(rows, utc_now(), run_id)
+    frame = rows if isinstance(rows, pd.DataFrame) else observations_frame(rows, clock.utc_now(), run_id)
+    return sum(_upsert(conn, frame, guard_zeros, replace, by_source=False).values())
+
+
+def upsert_by_source(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, guard_zeros: bool = True) -> dict[str, int]:
+    """Upsert a frame holding several sources in one transaction; rows inserted or changed per source.
+
+    Imports record one run per source they bring, so each source's freshness shows its own import.
+    """
+    return _upsert(conn, frame, guard_zeros, replace=None, by_source=True)
+
+
+def _upsert(
+    conn: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    guard_zeros: bool,
+    replace: tuple[str, list] | None,
+    by_source: bool,
+) -> dict[str, int]:
     if frame.empty:
-        return 0
+        return {}
+    sources = sorted(frame["source"].unique()) if by_source else [None]
+    changed: dict[str, int] = {}
     conn.register("incoming_batch", frame)
     try:
         with transaction(conn):
@@ -245,23 +286,27 @@ def upsert_observations(
                 _refuse_zeroing(conn)
             if replace is not None:
                 conn.execute(*replace)
-            changed = conn.execute(
-                """
-                insert into observation
-                select source, subject, metric, date::date, window_days::integer, value::double, origin,
-                    collected_at::timestamp, run_id::bigint
-                from incoming_batch
-                on conflict (source, subject, metric, date, window_days) do update set
-                    value = excluded.value,
-                    origin = excluded.origin,
-                    collected_at = excluded.collected_at,
-                    run_id = excluded.run_id
-                where observation.value <> excluded.value or observation.origin <> excluded.origin
-                """
-            ).fetchone()[0]
+            for source in sources:
+                count = conn.execute(
+                    """
+                    insert into observation
+                    select source, subject, metric, date::date, window_days::integer, value::double, origin,
+                        collected_at::timestamp, run_id::bigint
+                    from incoming_batch
+                    where ?::varchar is null or source = ?
+                    on conflict (source, subject, metric, date, window_days) do update set
+                        value = excluded.value,
+                        origin = excluded.origin,
+                        collected_at = excluded.collected_at,
+                        run_id = excluded.run_id
+                    where observation.value <> excluded.value or observation.origin <> excluded.origin
+                    """,
+                    [source, source],
+                ).fetchone()[0]
+                changed[source or ""] = int(count)
     finally:
         conn.unregister("incoming_batch")
-    return int(changed)
+    return changed
 
 
 def _refuse_zeroing(conn: duckdb.DuckDBPyConnection) -> None:
@@ -306,7 +351,7 @@ def record_event(conn: duckdb.DuckDBPyConnection, source: str, subject: str, eve
             date = excluded.date, origin = excluded.origin, collected_at = excluded.collected_at
         where subject_event.date <> excluded.date or subject_event.origin <> excluded.origin
         """,
-        [source, subject, event, day, origin, utc_now()],
+        [source, subject, event, day, origin, clock.utc_now()],
     ).fetchone()[0]
     return int(changed)
 
@@ -325,14 +370,14 @@ def set_state(conn: duckdb.DuckDBPyConnection, source: str, subject: str, key: s
         insert into collector_state values (?, ?, ?, ?, ?)
         on conflict (source, subject, key) do update set value = excluded.value, updated_at = excluded.updated_at
         """,
-        [source, subject, key, value, utc_now()],
+        [source, subject, key, value, clock.utc_now()],
     )
 
 
 def start_run(conn: duckdb.DuckDBPyConnection, source: str, command: str) -> int:
     return conn.execute(
         "insert into collection_run (source, command, started_at, status) values (?, ?, ?, 'running') returning run_id",
-        [source, command, utc_now()],
+        [source, command, clock.utc_now()],
     ).fetchone()[0]
 
 
@@ -347,7 +392,7 @@ def finish_run(
     conn.execute(
         "update collection_run set finished_at = ?, status = ?, rows_written = ?, requests_made = ?, error = ? "
         "where run_id = ?",
-        [utc_now(), status, rows_written, requests_made, error, run_id],
+        [clock.utc_now(), status, rows_written, requests_made, error, run_id],
     )
 
 
@@ -369,7 +414,7 @@ def run_lock(db: Path) -> Iterator[None]:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} since {utc_now():%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.write(f"pid {os.getpid()} since {clock.utc_now():%Y-%m-%d %H:%M:%S} UTC\n")
         handle.flush()
         yield
     finally:

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 from pytrends.request import TrendReq
 
-from collectors import store
+from collectors import clock, store
 from collectors.errors import PayloadError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
@@ -176,7 +176,7 @@ def backfill(ctx: Context) -> Outcome:
     """Monthly interest since 2004 and weekly interest for the last five years, each consistently scaled."""
     timeframes = BACKFILL_TIMEFRAMES
     if ctx.since:
-        timeframes = (f"{ctx.since} {store.utc_now().date().isoformat()}", COLLECT_TIMEFRAME)
+        timeframes = (f"{ctx.since} {clock.today().isoformat()}", COLLECT_TIMEFRAME)
     return collect_timeframes(ctx, timeframes)
 
 
@@ -188,21 +188,21 @@ def collect_timeframes(ctx: Context, timeframes: Sequence[str]) -> Outcome:
         rows: list[Observation] = []
         reference: list[Observation] = []
         for batch in batches:
-            frame = fetch_interest(ctx.client, batch.terms, timeframe)
-            batch_rows = parse_frame(frame, batch, timeframe)
-            if batch.anchor:
-                anchor_rows = [row for row in batch_rows if row.subject == batch.anchor]
-                if batch.number == 1:
-                    reference = anchor_rows
-                else:
-                    scale = anchor_scale(anchor_rows, reference)
-                    batch_rows = [
-                        replace(row, value=round(row.value * scale, 2))
-                        for row in batch_rows
-                        if row.subject != batch.anchor
-                    ]
-            rows.extend(batch_rows)
-            ctx.progress.step(f"{timeframe} batch {batch.number}/{batch.count}")
+            with ctx.progress.task(f"{timeframe} batch {batch.number}/{batch.count}"):
+                frame = fetch_interest(ctx.client, batch.terms, timeframe)
+                batch_rows = parse_frame(frame, batch, timeframe)
+                if batch.anchor:
+                    anchor_rows = [row for row in batch_rows if row.subject == batch.anchor]
+                    if batch.number == 1:
+                        reference = anchor_rows
+                    else:
+                        scale = anchor_scale(anchor_rows, reference)
+                        batch_rows = [
+                            replace(row, value=round(row.value * scale, 2))
+                            for row in batch_rows
+                            if row.subject != batch.anchor
+                        ]
+                rows.extend(batch_rows)
         with store.connect(ctx.db) as conn:
             outcome.rows_written += save(conn, rows, timeframe, ctx.run_id)
     return outcome

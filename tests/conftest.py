@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import responses
+import time_machine
 
 from collectors import http, store
 from collectors.config import load_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-# The recordings were made on this day; collectors read "today" from store.utc_now.
+# The recordings were made on this day (naive UTC); every test starts its clock here, never at today's date.
 RECORDED_NOW = datetime(2026, 11, 22, 12, 0, 0)
+
+
+def stopped_clock(when: datetime) -> time_machine.travel:
+    """The whole process's clock (datetime, date, time.time) stopped at a naive-UTC instant, as a context."""
+    return time_machine.travel(when.replace(tzinfo=UTC), tick=False)
 
 
 def load_recording(name: str) -> dict:
@@ -64,9 +70,36 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def recorded_clock() -> Iterator[None]:
+    """Every test runs on the recordings' day with its clock ticking from there: none depends on the real date.
+
+    time-machine moves datetime, date and time.time for the whole process, so the collectors, the HTTP
+    client, the store and the app all read the same moved clock (collectors.clock). Processes a test starts
+    keep the real clock; `faketime` runs of the suite (tests/test_clock_shift.py) cover them.
+    """
+    with time_machine.travel(RECORDED_NOW.replace(tzinfo=UTC), tick=True):
+        yield
+
+
 @pytest.fixture
-def frozen_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setattr(store, "utc_now", lambda: RECORDED_NOW)
+def clock_at() -> Iterator[Callable[[datetime], None]]:
+    """Stop the clock at a naive-UTC instant; call again to move it."""
+    started: list[time_machine.travel] = []
+
+    def stop_at(when: datetime) -> None:
+        traveller = stopped_clock(when)
+        traveller.start()
+        started.append(traveller)
+
+    yield stop_at
+    for traveller in reversed(started):
+        traveller.stop()
+
+
+@pytest.fixture
+def frozen_now(clock_at: Callable[[datetime], None]) -> datetime:
+    clock_at(RECORDED_NOW)
     return RECORDED_NOW
 
 

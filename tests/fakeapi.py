@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from collectors import clock
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MAX_REQUESTS = 20_000
 MAX_SECONDS = 900
@@ -154,7 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
         remaining = self.api.admit(source)
         if remaining is None:
             if source == "github":
-                reset = str(int(time.time()) + int(self.api.limits[source][1]))
+                reset = str(int(clock.epoch()) + int(self.api.limits[source][1]))
                 self._send(403, {"Content-Type": "application/json", "x-ratelimit-remaining": "0",
                                  "x-ratelimit-reset": reset}, b'{"message": "API rate limit exceeded"}')  # fmt: skip
             else:
@@ -243,7 +245,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "429":
             return 429, {"Content-Type": "text/html"}, b"<html><title>429 Too Many Requests</title></html>"
         if fault == "403_rate_limit":
-            reset = str(int(time.time()) + 3600)
+            reset = str(int(clock.epoch()) + 3600)
             return (
                 403,
                 {**json_type, "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset},

@@ -2,6 +2,11 @@
 
 import base64
 import json
+import os
+import shutil
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +19,8 @@ from collectors import interchange, store
 from collectors.store import Observation
 from tests.conftest import SHARED
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app" / "streamlit_app.py")
 PAGES = ("overview", "compare", "claims", "github", "pypi", "arxiv", "trends", "data")
 SNAPSHOT = SHARED / "snapshot" / "observations"
 
@@ -27,9 +33,12 @@ def app_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def populated(app_db: Path, tmp_path: Path) -> Path:
-    """Real history through the importer (the snapshot) plus a Trends website export and an arXiv series."""
+@pytest.fixture(scope="module")
+def populated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real history through the importer (the snapshot) plus a Trends website export and an arXiv series,
+    built once; each test gets its own copy."""
+    tmp_path = tmp_path_factory.mktemp("populated")
+    app_db = tmp_path / "template.duckdb"
     store.init_db(app_db)
     files = sorted(SNAPSHOT.glob("*.csv")) if SNAPSHOT.exists() else []
     rows = "".join(
@@ -46,6 +55,12 @@ def populated(app_db: Path, tmp_path: Path) -> Path:
             conn, [Observation("github", "pytorch/pytorch", "stars", date(2026, 11, 20), None, 99000, "test")]
         )
         store.refresh_summaries(conn)  # as every collection run does when it ends
+    return app_db
+
+
+@pytest.fixture
+def populated(app_db: Path, populated_template: Path) -> Path:
+    shutil.copy(populated_template, app_db)
     return app_db
 
 
@@ -103,8 +118,125 @@ def test_compare_choices_are_kept_in_the_url(populated: Path):
     if isinstance(xs, dict):  # plotly ships numeric arrays as base64 typed arrays
         xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"])
     assert min(xs) == (date(2023, 1, 28) - date(2016, 8, 13)).days, "days since the repository's creation"
-    assert at.query_params["show"] in ("share of total", ["share of total"])
+    assert at.query_params["show"] in ("values", ["values"]), "the URL follows the last change, not the one before"
     assert not at.exception
+
+
+def url(at: AppTest, key: str) -> str | None:
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def figure_of(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def compare_page(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("sections/compare.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def widget(at: AppTest, kind: str, label: str):
+    return next(w for w in getattr(at, kind) if w.label == label)
+
+
+def test_every_compare_control_answers_three_changes_in_a_row(populated: Path):
+    """Each control changed three times in a row; every change must show at once, in the chart and the URL."""
+    at = compare_page(series="stars")
+
+    for chosen in (["pytorch"], ["pytorch", "tensorflow"], ["tensorflow"]):
+        widget(at, "multiselect", "Projects").set_value(chosen).run()
+        names = sorted(trace["name"] for trace in figure_of(at)["data"])
+        assert widget(at, "multiselect", "Projects").value == chosen
+        assert names == sorted({"pytorch": "PyTorch", "tensorflow": "TensorFlow"}[c] for c in chosen)
+        assert url(at, "projects") == ",".join(chosen)
+
+    widget(at, "multiselect", "Projects").set_value(["pytorch", "tensorflow"]).run()
+    for scale in (True, False, True):
+        widget(at, "toggle", "Log scale").set_value(scale).run()
+        assert figure_of(at)["layout"]["yaxis"]["type"] == ("log" if scale else "linear")
+        assert url(at, "log") == ("1" if scale else "0")
+
+    for show, axis in (("share of total", "% of the chosen projects"), ("growth rate", "% change"),
+                       ("index to 100", "index")):  # fmt: skip
+        widget(at, "radio", "Show").set_value(show).run()
+        assert figure_of(at)["layout"]["yaxis"]["title"]["text"].startswith(axis)
+        assert url(at, "show") == show
+
+    widget(at, "radio", "Show").set_value("values").run()
+    for points in (7, 30, 1):
+        widget(at, "slider", "Rolling mean (points)").set_value(points).run()
+        assert widget(at, "slider", "Rolling mean (points)").value == points
+        assert url(at, "rolling") == str(points)
+
+    for aligned in (True, False, True):
+        widget(at, "toggle", "Align by launch date").set_value(aligned).run()
+        title = figure_of(at)["layout"].get("xaxis", {}).get("title", {}).get("text") or ""
+        assert ("days since" in title) == aligned
+        assert url(at, "align") == ("1" if aligned else "0")
+
+    widget(at, "toggle", "Align by launch date").set_value(False).run()
+    for series in ("papers", "downloads_snapshot", "stars"):
+        widget(at, "selectbox", "Series").set_value(series).run()
+        assert widget(at, "selectbox", "Series").value == series
+        assert url(at, "series") == series
+        assert queries.SERIES_BY_KEY[series].unit in figure_of(at)["layout"]["yaxis"]["title"]["text"]
+
+    first, last = widget(at, "slider", "Date range").value  # the whole span to begin with
+    for chosen in ((date(2020, 1, 1), date(2022, 1, 1)), (date(2021, 6, 1), date(2023, 1, 1)), (first, last)):
+        widget(at, "slider", "Date range").set_value(chosen).run()
+        assert tuple(widget(at, "slider", "Date range").value) == chosen
+        shown = [d[:10] for trace in figure_of(at)["data"] for d in trace["x"]]
+        assert min(shown) >= chosen[0].isoformat() and max(shown) <= chosen[1].isoformat()
+
+
+def test_compare_opens_on_the_choices_of_a_shared_link(populated: Path):
+    at = compare_page(projects="keras,jax", series="downloads_snapshot", show="index to 100", log="1", rolling="3")
+    assert widget(at, "multiselect", "Projects").value == ["keras", "jax"]
+    assert widget(at, "selectbox", "Series").value == "downloads_snapshot"
+    assert widget(at, "radio", "Show").value == "index to 100"
+    assert widget(at, "toggle", "Log scale").value is True
+    assert widget(at, "slider", "Rolling mean (points)").value == 3
+
+
+def test_every_claims_control_answers_three_changes_in_a_row(populated: Path):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("sections/claims.py")
+    at.run()
+    claims = queries.claim_checks(str(populated))
+
+    articles = sorted(claims["article"].unique())
+    for chosen in ([articles[0]], [articles[0], articles[1]], [articles[2]]):
+        widget(at, "multiselect", "Article").set_value(chosen).run()
+        assert set(at.dataframe[0].value["article"]) == set(chosen)
+    widget(at, "multiselect", "Article").set_value([]).run()
+
+    for chosen in (["uncheckable"], ["supported"], ["uncheckable", "supported"]):
+        widget(at, "multiselect", "Verdict").set_value(chosen).run()
+        assert {v.split(" ", 1)[1] for v in at.dataframe[0].value["verdict"]} == set(chosen)
+        assert url(at, "verdict") == ",".join(chosen)
+    widget(at, "multiselect", "Verdict").set_value([]).run()
+
+    for chosen in (["jax"], ["tensorflow"], ["pytorch-lightning", "pytorch"]):
+        widget(at, "multiselect", "Subject").set_value(chosen).run()
+        subjects = at.dataframe[0].value["subject"]
+        assert all(any(x.strip() in chosen for x in row.split(",")) for row in subjects)
+    widget(at, "multiselect", "Subject").set_value([]).run()
+
+    ids = list(widget(at, "selectbox", "Claim").options)
+    picks = [claims.set_index("statement").index[i] for i in (3, 10, 5)]
+    for statement in picks:
+        claim_id = claims.set_index("statement").at[statement, "claim_id"]
+        widget(at, "selectbox", "Claim").set_value(claim_id).run()
+        assert widget(at, "selectbox", "Claim").value == claim_id
+        assert url(at, "claim") == claim_id
+        assert statement.split(" ")[0] in at.subheader[0].value
+    assert len(ids) == len(claims)
 
 
 def test_claims_filters_by_verdict_and_shows_the_explanation(populated: Path):
@@ -137,10 +269,36 @@ def test_sql_console_is_read_only_and_locked_down(populated: Path, tmp_path: Pat
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_runaway_query_is_stopped(populated: Path, monkeypatch: pytest.MonkeyPatch):
+def test_runaway_query_is_stopped_within_its_limit(populated: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(queries, "CONSOLE_TIMEOUT_SECONDS", 0.5)
+    started = time.monotonic()
     with pytest.raises(TimeoutError):
         queries.console("select count(*) from range(100000000000) as a")
+    assert time.monotonic() - started < 0.5 + queries.CONSOLE_START_SECONDS + 2, "killed if not interrupted"
+
+
+MEMORY_PROBE = """
+import resource, sys
+from app import queries
+try:
+    queries.console("select length(string_agg(repeat('x', 100000), '')) from range(200000)")
+    outcome = "answered"
+except queries.ConsoleError as exc:
+    outcome = str(exc)
+peaks = [resource.getrusage(who).ru_maxrss * 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+print(outcome.splitlines()[0], *peaks, sep="\\n")
+"""
+
+
+def test_a_console_query_cannot_take_the_apps_memory(populated: Path):
+    """The query that grew the app to 3.4 GB: refused at the memory limit, both processes stay under 1 GB."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE], capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**os.environ, "ECOTRENDS_DB": str(populated)},
+    )  # fmt: skip
+    outcome, app_peak, console_peak = done.stdout.strip().splitlines()[-3:]
+    assert outcome.startswith("OutOfMemoryException"), done.stdout + done.stderr
+    assert int(app_peak) < 1024**3 and int(console_peak) < 1024**3, (app_peak, console_peak)
 
 
 def test_human_numbers():

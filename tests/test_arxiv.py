@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import responses
 
-from collectors import arxiv, store
+from collectors import arxiv
 from tests.collect_helpers import run
 from tests.conftest import FIXTURES, add_recording, load_recording, query
 
@@ -45,8 +45,8 @@ def serve_months(mock: responses.RequestsMock, overrides: dict | None = None) ->
 
 
 @pytest.fixture
-def december_2023(monkeypatch):
-    monkeypatch.setattr(store, "utc_now", lambda: datetime(2023, 12, 10, 8, 0))
+def december_2023(clock_at):
+    clock_at(datetime(2023, 12, 10, 8, 0))
 
 
 def test_query_is_the_phrase_in_the_deep_learning_categories_for_one_month():
@@ -97,11 +97,11 @@ def test_later_runs_fetch_only_the_current_month_once_the_previous_settled(db, p
     assert all("202312010000" in call.request.url.replace("%5B", "[") for call in mock_http.calls)
 
 
-def test_previous_month_is_refetched_until_it_settled(db, projects, mock_http, monkeypatch):
+def test_previous_month_is_refetched_until_it_settled(db, projects, mock_http, clock_at):
     serve_months(mock_http)
-    monkeypatch.setattr(store, "utc_now", lambda: datetime(2023, 12, 1, 8, 0))
+    clock_at(datetime(2023, 12, 1, 8, 0))
     run(arxiv, db, projects)
-    monkeypatch.setattr(store, "utc_now", lambda: datetime(2023, 12, 2, 8, 0))
+    clock_at(datetime(2023, 12, 2, 8, 0))
     mock_http.calls.reset()
 
     assert run(arxiv, db, projects).requests_made == 12  # November not settled yet: read on Dec 1

@@ -128,11 +128,11 @@ def test_cli_backfill_requires_a_source(capsys):
     assert cli.main(["backfill", "--source", "pypi", "--since", "2016-13-01"]) == cli.EXIT_USAGE
 
 
-def test_arxiv_backfill_covers_every_month_since_2015(db: Path, mock_http, monkeypatch):
+def test_arxiv_backfill_covers_every_month_since_2015(db: Path, mock_http, clock_at):
     from collectors import arxiv
     from tests.test_arxiv import serve_months
 
-    monkeypatch.setattr(store, "utc_now", lambda: datetime(2023, 12, 10))
+    clock_at(datetime(2023, 12, 10))
     asked = serve_months(mock_http)
     pytorch = [Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), "pytorch", "pytorch")]
     result = backfill(db, pytorch, arxiv, since="2022-06-01")

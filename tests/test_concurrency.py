@@ -165,11 +165,11 @@ def _small(tmp_path: Path) -> Path:
 
 
 def test_token_never_appears_in_logs_errors_database_or_app(
-    tmp_path: Path, fake_env: FakeAPI, monkeypatch: pytest.MonkeyPatch, capsys, caplog
+    tmp_path: Path, fake_env: FakeAPI, monkeypatch: pytest.MonkeyPatch, capsys, caplog, clock_at
 ):
     canary = "ghp_CANARY0123456789abcdefCANARY"
     monkeypatch.setenv("GITHUB_TOKEN", canary)
-    monkeypatch.setattr(store, "utc_now", lambda: datetime(2023, 12, 10, 8, 0))
+    clock_at(datetime(2023, 12, 10, 8, 0))
     monkeypatch.setattr(http, "pause", lambda seconds: None)
     monkeypatch.setattr(http, "TIMEOUT", (0.5, 0.5))
     db = tmp_path / "db.duckdb"

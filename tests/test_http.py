@@ -1,6 +1,10 @@
+import socket
+from datetime import datetime
+
 import pytest
 import requests
 import responses
+import urllib3
 
 from collectors import __version__, arxiv, github, pypi, trends
 from collectors.errors import NotFoundError, RateLimitedError, TransientError
@@ -23,12 +27,23 @@ def test_retry_after_is_honoured(mock_http, no_waiting):
     assert no_waiting == [7.0]
 
 
-def test_github_reset_header_is_honoured_within_bounds(mock_http, no_waiting, monkeypatch):
-    monkeypatch.setattr("collectors.http.time.time", lambda: 1_000_000.0)
-    mock_http.add("GET", URL, status=403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1000030"})
+def test_github_reset_header_is_honoured_within_bounds(mock_http, no_waiting, clock_at):
+    clock_at(datetime(2026, 11, 22, 6, 0, 0))  # 1795327200 in Unix seconds; the answer has no Date header
+    mock_http.add("GET", URL, status=403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1795327230"})
     mock_http.add("GET", URL, json={})
     HttpClient().get(URL)
     assert no_waiting == [30.0]
+
+
+@pytest.mark.parametrize("local_clock", [datetime(2026, 11, 22, 6, 0, 42), datetime(2031, 1, 1), datetime(2020, 1, 1)])
+def test_reset_is_measured_from_the_answers_own_date_whatever_the_local_clock(local_clock, clock_at):
+    """The recording says Date 06:00:42 and reset 06:31:57: a 1,875 s wait, on any day the suite runs."""
+    clock_at(local_clock)
+    recording = load_recording("github/rate_limited.json")
+    response = requests.Response()
+    response.status_code = recording["response"]["status"]
+    response.headers.update(recording["response"]["headers"])
+    assert rate_limit_wait(response) == 1875.0
 
 
 def test_secondary_rate_limit_recording_waits_its_retry_after(mock_http, no_waiting):
@@ -40,11 +55,35 @@ def test_secondary_rate_limit_recording_waits_its_retry_after(mock_http, no_wait
     assert rate_limit_wait(response) == 60.0
 
 
-def test_connection_errors_are_retried_then_named(mock_http, no_waiting):
-    mock_http.add("GET", URL, body=requests.ConnectionError("reset by peer"))
-    with pytest.raises(TransientError, match="ConnectionError after 4 attempts"):
+def connection_error(reason: Exception) -> requests.ConnectionError:
+    """What requests raises: its ConnectionError around urllib3's MaxRetryError around the real reason."""
+    return requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", reason))
+
+
+def test_connection_errors_are_retried_then_named_with_their_cause(mock_http, no_waiting):
+    refused = urllib3.exceptions.NewConnectionError(
+        "HTTPSConnection(host='example.test', port=443)", "Failed to establish a new connection: [Errno 111] refused"
+    )
+    mock_http.add("GET", URL, body=connection_error(refused))
+    with pytest.raises(TransientError) as raised:
         HttpClient().get(URL)
+    assert str(raised.value) == (
+        f"GET {URL}: cannot connect: Failed to establish a new connection: [Errno 111] refused (after 4 attempts)"
+    )
     assert no_waiting == [2.0, 4.0, 8.0]
+
+
+def test_a_name_that_does_not_resolve_is_named_and_not_retried(mock_http, no_waiting):
+    unresolved = urllib3.exceptions.NameResolutionError(
+        "api.github.com",
+        "HTTPSConnection(host='api.github.com', port=443)",
+        socket.gaierror(-3, "Temporary failure in name resolution"),
+    )
+    mock_http.add("GET", URL, body=connection_error(unresolved))
+    client = HttpClient()
+    with pytest.raises(TransientError, match=r"Failed to resolve 'api\.github\.com' \(\[Errno -3\] Temporary"):
+        client.get(URL)
+    assert client.requests_made == 1 and no_waiting == [], "no backoff for a DNS failure"
 
 
 def test_long_waits_end_the_run_instead_of_sleeping(mock_http, no_waiting):

@@ -102,7 +102,10 @@ def test_cli_import_and_export_exit_codes(tmp_path: Path, capsys):
     bad = write(tmp_path, HEADER + "github,a/b,stars,2023-01-01,,x,o\n", "bad.csv")
     assert cli.main(["import", "--db", str(db), str(bad)]) == cli.EXIT_USAGE
     assert "bad.csv: line 2: value 'x' is not a number" in capsys.readouterr().err
-    assert query(db, "select status from collection_runs order by run_id") == [("ok",), ("failed",)]
+    runs = query(db, "select source, command, status, rows_written from collection_runs order by source")
+    assert runs == [("github", "import", "ok", 1), ("papers", "import", "ok", 1), ("pypi", "import", "ok", 1)], (
+        "one run per imported source; a file refused before writing records no run"
+    )
 
 
 def test_trends_website_export_is_read_with_its_layout(db: Path):

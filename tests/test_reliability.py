@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from collectors import cli, http, store
-from tests.conftest import query
+from tests.conftest import query, stopped_clock
 from tests.fakeapi import FakeAPI
 
 NOW = datetime(2023, 12, 10, 8, 0)  # inside the recorded arXiv months
@@ -34,10 +34,10 @@ def fake_api():
 
 
 @pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch, fake_api: FakeAPI) -> FakeAPI:
+def offline(monkeypatch: pytest.MonkeyPatch, fake_api: FakeAPI, clock_at) -> FakeAPI:
     for variable, url in fake_api.env().items():
         monkeypatch.setenv(variable, url)
-    monkeypatch.setattr(store, "utc_now", lambda: NOW)
+    clock_at(NOW)
     monkeypatch.setattr(http, "TIMEOUT", (0.5, 0.5))  # the "hang" fault waits longer than this
     fake_api.faults.clear()
     return fake_api
@@ -47,10 +47,9 @@ def offline(monkeypatch: pytest.MonkeyPatch, fake_api: FakeAPI) -> FakeAPI:
 def baseline(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> Path:
     """A database filled by one clean run of every source through the fake API."""
     db = tmp_path_factory.mktemp("baseline") / "base.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, stopped_clock(NOW):
         for variable, url in fake_api.env().items():
             patch.setenv(variable, url)
-        patch.setattr(store, "utc_now", lambda: NOW)
         patch.setattr(http, "pause", lambda seconds: None)
         assert cli.main(["collect", "--db", str(db), "--no-progress"]) == cli.EXIT_OK
     return db
@@ -121,10 +120,9 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> d
         projects = folder / "projects.toml"
         projects.write_text(f'[[project]]\n{entry}arxiv_phrase = "x"\ntrends_term = "x"\n')
         db = folder / "db.duckdb"
-        with pytest.MonkeyPatch.context() as patch:
+        with pytest.MonkeyPatch.context() as patch, stopped_clock(BACKFILL_NOW):
             for variable, url in fake_api.env().items():
                 patch.setenv(variable, url)
-            patch.setattr(store, "utc_now", lambda: BACKFILL_NOW)
             patch.setattr(http, "pause", lambda seconds: None)
             if source == "github":
                 store.init_db(db)
@@ -137,12 +135,12 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> d
 
 
 @pytest.mark.parametrize(("source", "fault"), BACKFILL_SCENARIOS, ids=[f"{s}-{f}" for s, f in BACKFILL_SCENARIOS])
-def test_backfill_fault_is_recorded_and_loses_nothing(backfilled, offline, monkeypatch, tmp_path, source, fault):
+def test_backfill_fault_is_recorded_and_loses_nothing(backfilled, offline, clock_at, tmp_path, source, fault):
     base, projects = backfilled[source]
     db = tmp_path / "db.duckdb"
     shutil.copy(base, db)
     _, since, metric = BACKFILLS[source]
-    monkeypatch.setattr(store, "utc_now", lambda: BACKFILL_NOW)
+    clock_at(BACKFILL_NOW)
     before = query(db, "select subject, date, value from observation where metric = ? order by all", [metric])
     service = "clickpy" if source == "pypi" else "clickhouse"
     offline.faults[service] = fault

@@ -22,11 +22,14 @@ if checks.empty:
 articles = sorted(checks["article"].unique())
 verdicts = list(VERDICT_ICONS)
 subjects = sorted({s.strip() for row in checks["subject"] for s in row.split(",")})
+ui.url_choices("article", articles, [])
+ui.url_choices("verdict", verdicts, [])
+ui.url_choices("subject", subjects, [])
 with st.sidebar:
-    chosen_articles = st.multiselect("Article", articles, default=ui.query_list("article", [], articles))
-    chosen_verdicts = st.multiselect("Verdict", verdicts, default=ui.query_list("verdict", [], verdicts))
-    chosen_subjects = st.multiselect("Subject", subjects, default=ui.query_list("subject", [], subjects))
-ui.set_query(article=chosen_articles, verdict=chosen_verdicts, subject=chosen_subjects)
+    chosen_articles = st.multiselect("Article", articles, key="article")
+    chosen_verdicts = st.multiselect("Verdict", verdicts, key="verdict")
+    chosen_subjects = st.multiselect("Subject", subjects, key="subject")
+ui.keep_in_url("article", "verdict", "subject")
 
 shown = checks
 if chosen_articles:
@@ -52,11 +55,10 @@ if shown.empty:
     st.stop()
 
 ids = list(shown["claim_id"])
-default = ui.query_value("claim", ids[0], ids)
-claim_id = st.selectbox(
-    "Claim", ids, index=ids.index(default), format_func=lambda i: shown.set_index("claim_id").at[i, "statement"]
-)
-ui.set_query(claim=claim_id)
+statements = dict(zip(shown["claim_id"], shown["statement"], strict=True))
+ui.url_choice("claim", ids, ids[0])
+claim_id = st.selectbox("Claim", ids, key="claim", format_func=statements.get)
+ui.keep_in_url("claim")
 claim = shown.set_index("claim_id").loc[claim_id]
 
 st.subheader(f"{VERDICT_ICONS[claim['verdict']]} {claim['verdict'].replace('_', ' ')}: {ui.plain(claim['statement'])}")

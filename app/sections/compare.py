@@ -20,24 +20,24 @@ ids = list(names)
 keys = [s.key for s in queries.SERIES]
 transforms = ["values", "index to 100", "growth rate", "share of total"]
 
+ui.url_choices("projects", ids, ui.default_projects(db, ids))
+ui.url_choice("series", keys, "stars")
+ui.url_choice("show", transforms, "values")
+ui.url_number("rolling", 1, 1, 90)
+ui.url_flag("log")
+ui.url_flag("align")
 with st.sidebar:
-    default = ui.query_list("projects", ui.default_projects(db, ids), ids)
-    chosen = st.multiselect("Projects", ids, default=default, format_func=names.get)
-    key = st.selectbox(
-        "Series",
-        keys,
-        index=keys.index(ui.query_value("series", "stars", keys)),
-        format_func=lambda k: queries.SERIES_BY_KEY[k].label,
-    )
-    transform = st.radio("Show", transforms, index=transforms.index(ui.query_value("show", "values", transforms)))
-    rolling = st.slider("Rolling mean (points)", 1, 90, int(ui.query_value("rolling", "1")))
-    log = st.toggle("Log scale", value=ui.query_value("log", "0") == "1")
+    chosen = st.multiselect("Projects", ids, key="projects", format_func=names.get)
+    key = st.selectbox("Series", keys, key="series", format_func=lambda k: queries.SERIES_BY_KEY[k].label)
+    transform = st.radio("Show", transforms, key="show")
+    rolling = st.slider("Rolling mean (points)", 1, 90, key="rolling")
+    log = st.toggle("Log scale", key="log")
     align = st.toggle(
         "Align by launch date",
-        value=ui.query_value("align", "0") == "1",
+        key="align",
         help="Days since each project's GitHub repository was created (its first data point where not collected).",
     )
-ui.set_query(projects=chosen, series=key, show=transform, rolling=rolling, log=log, align=align)
+ui.keep_in_url("projects", "series", "show", "rolling", "log", "align")
 
 spec = queries.SERIES_BY_KEY[key]
 frame = queries.series(db, key, tuple(chosen)) if chosen else pd.DataFrame()
@@ -53,7 +53,12 @@ if spec.is_count:
 first, last = frame["date"].min().date(), frame["date"].max().date()
 start, end = (first, last)
 if first < last:  # a slider needs two distinct ends; a single day of data is shown as it is
-    start, end = st.slider("Date range", min_value=first, max_value=last, value=(first, last))
+    chosen_range = st.session_state.get("dates")
+    if chosen_range is None or st.session_state.get("date_bounds") == tuple(chosen_range):
+        chosen_range = (first, last)  # the whole span, also after the projects or the series change
+    st.session_state["dates"] = (max(first, min(chosen_range[0], last)), min(last, max(chosen_range[1], first)))
+    st.session_state["date_bounds"] = (first, last)
+    start, end = st.slider("Date range", min_value=first, max_value=last, key="dates")
 frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)].copy()
 
 if rolling > 1:

@@ -7,6 +7,21 @@ import streamlit as st
 
 from app import queries, ui
 
+
+def freshness_line(row: object) -> str:
+    """How fresh a source is: its last collection, else its last import (the shipped history or a file)."""
+    parts = [f"**{ui.plain(row.source)}**"]
+    if pd.notna(row.hours_since_success):
+        parts.append(f"collected {row.hours_since_success} h ago")
+    if pd.notna(row.last_import):
+        what = "shipped history loaded" if row.last_import_command == "seed" else "imported"
+        parts.append(f"{what} {row.last_import:%Y-%m-%d %H:%M} UTC ({ui.human(row.last_import_rows)} rows)")
+    if len(parts) == 1:
+        parts.append("never collected")
+    newest = f", newest {row.newest_date:%Y-%m-%d}" if pd.notna(row.newest_date) else ""
+    return "; ".join(parts) + f"; {ui.human(row.observations)} observations{newest}"
+
+
 db = str(queries.database())
 st.title("Overview")
 st.caption("Every tracked project across GitHub, PyPI, arXiv and Google Trends, beside what the articles claim.")
@@ -59,12 +74,11 @@ with left:
         ui.empty_state("No collection has run yet.", ".venv/bin/ecotrends collect")
     else:
         for row in fresh.itertuples():
-            age = f"{row.hours_since_success} h ago" if pd.notna(row.hours_since_success) else "no collection run yet"
-            line = f"**{ui.plain(row.source)}**: last success {age}; {ui.human(row.observations)} observations"
             if row.last_status in ("failed", "partial"):
-                st.error(f"{line}. Last run **{row.last_status}**: {ui.plain(row.last_error)}", icon="⚠️")
+                failure = f"Last {row.last_command} **{row.last_status}**: {ui.plain(row.last_error)}"
+                st.error(f"{freshness_line(row)}. {failure}", icon="⚠️")
             else:
-                st.markdown(line)
+                st.markdown(freshness_line(row))
 with right:
     st.subheader("Claims")
     checks = queries.claim_checks(db)

@@ -1,0 +1,30 @@
+"""The one clock of ecotrends: every "now" and "today" comes from here, in UTC.
+
+Collectors, the store, the HTTP client and the app read the time only through these functions, so that a
+test (or a replay of recorded answers) moves one clock for the whole code base.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+
+
+def now() -> datetime:
+    """The current instant, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def utc_now() -> datetime:
+    """Naive UTC timestamp: every timestamp in the database is UTC."""
+    return now().replace(tzinfo=None)
+
+
+def today() -> date:
+    """Today's date in UTC: collectors date their snapshots by it."""
+    return now().date()
+
+
+def epoch() -> float:
+    """Unix seconds, for comparing with the reset times that APIs send."""
+    return time.time()
