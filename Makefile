@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Installs, then starts the Streamlit app on $ECOTRENDS_DB (default data/ecotrends.duckdb).
+# Installs, loads the shipped history into a new or empty database (data/seed), then starts the Streamlit app
+# on $ECOTRENDS_DB (default data/ecotrends.duckdb).
 app: install
+	$(BIN)/ecotrends seed --if-needed
 	$(BIN)/streamlit run app/streamlit_app.py --server.headless true
 
 # Installs, then runs the linter and the whole test suite. .ci/run calls exactly this.

@@ -32,7 +32,7 @@ CONSOLE_MAX_BYTES = 64 * 2**20
 
 @dataclass(frozen=True)
 class Series:
-    """A chartable series of claim_series: one value per project and date."""
+    """A chartable series of one source and metric: one value per project and date."""
 
     key: str
     label: str
@@ -40,24 +40,39 @@ class Series:
     metric: str
     unit: str
     is_count: bool  # counts over a window (downloads, papers) vs levels (stars, interest)
+    per_days: int = 1  # counts are shown per this many days: their natural cadence (day, 30 days, year)
+
+    @property
+    def axis_title(self) -> str:
+        """The unit a chart of this series shows: '' per day, per 30 days or per year for counts."""
+        if not self.is_count:
+            return self.unit
+        return f"{self.unit} {per_label(self.per_days)}"
+
+
+def per_label(days: int) -> str:
+    """'per day', 'per 30 days', 'per year': the unit counts are shown in."""
+    return {1: "per day", 365: "per year"}.get(days, f"per {days} days")
 
 
 DOWNLOADS = "downloads"
 SERIES = (
-    Series("stars", "GitHub stars (daily snapshots)", "github", "stars", "stars", False),
-    Series("downloads", "PyPI downloads without mirrors (daily)", "pypi", "downloads_without_mirrors", DOWNLOADS,
-           True),
-    Series("downloads_mirrors", "PyPI downloads with mirrors (daily)", "pypi", "downloads_with_mirrors", DOWNLOADS,
-           True),
+    Series("stars", "GitHub stars (daily snapshots where collected, archived lists before)", "github", "stars",
+           "stars", False),
+    Series("downloads", "PyPI downloads without mirrors (PyPI Stats, daily)", "pypi", "downloads_without_mirrors",
+           DOWNLOADS, True),
+    Series("downloads_mirrors", "PyPI downloads with mirrors (PyPI Stats, daily)", "pypi", "downloads_with_mirrors",
+           DOWNLOADS, True),
     Series("downloads_clickpy", "PyPI downloads, ClickPy history (daily)", "pypi", "downloads_clickpy", DOWNLOADS,
            True),
-    Series("downloads_snapshot", "PyPI downloads, imported top-PyPI snapshots (~30-day windows)", "pypi", "downloads",
-           "downloads", True),
-    Series("arxiv", "arXiv papers mentioning (monthly)", "arxiv", "papers_mentioning", "papers", True),
-    Series("arxiv_share", "arXiv share of deep-learning papers (monthly)", "arxiv", "share_of_deep_learning", "share",
-           False),
-    Series("trends", "Google Trends interest", "trends", "interest", "interest", False),
-    Series("papers", "Conference papers mentioning (imported, yearly)", "papers", "papers_mentioning", "papers", True),
+    Series("downloads_snapshot", "PyPI downloads, top-PyPI windows of about 30 days (monthly)", "pypi", "downloads",
+           DOWNLOADS, True, 30),
+    Series("arxiv", "arXiv papers mentioning (monthly)", "arxiv", "papers_mentioning", "papers", True, 30),
+    Series("arxiv_share", "arXiv share of deep-learning papers (monthly)", "arxiv", "share_of_deep_learning",
+           "% of deep-learning papers", False),
+    Series("trends", "Google Trends interest", "trends", "interest", "interest (0-100)", False),
+    Series("papers", "Conference papers mentioning, full text (yearly)", "papers", "papers_mentioning", "papers",
+           True, 365),
 )  # fmt: skip
 SERIES_BY_KEY = {s.key: s for s in SERIES}
 
@@ -139,6 +154,15 @@ def read(sql: str, params: list | None = None) -> pd.DataFrame:
     return _READER.query(path, sql, params)
 
 
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def built_by_older_sql(db: str) -> bool:
+    """Whether the summaries were built by other SQL than this checkout's (an upgrade not yet applied)."""
+    frame = read(
+        "select value from collector_state where source = ? and subject = ? and key = ?", list(store.SCHEMA_DIGEST_KEY)
+    )
+    return not frame.empty and frame["value"].iloc[0] != store.schema_digest()
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")
 def projects(db: str) -> pd.DataFrame:
     return read("select project_id, name, github_repo, trends_term, color from project order by project_id")
@@ -184,15 +208,8 @@ def recent_runs(db: str, limit: int = 200) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def subjects(db: str) -> pd.DataFrame:
-    """Which stored subject belongs to which project, per source."""
-    return read(
-        """
-        select project_id, 'github' as source, github_repo as subject from project
-        union all select project_id, 'trends', trends_term from project
-        union all select project_id, 'arxiv', project_id from project
-        union all select project_id, 'pypi', package from project_package
-        """
-    )
+    """Which stored subject belongs to which project, per source (project_subject)."""
+    return read("select project_id, source, subject from project_subject")
 
 
 def observations_of(db: str, source: str, metric: str | tuple[str, ...], project_ids: tuple[str, ...]) -> pd.DataFrame:
@@ -202,8 +219,6 @@ def observations_of(db: str, source: str, metric: str | tuple[str, ...], project
     if mapping.empty:
         return pd.DataFrame()
     chosen = mapping[(mapping["source"] == source) & mapping["project_id"].isin(project_ids)]
-    if source not in ("github", "trends", "arxiv", "pypi"):
-        chosen = pd.DataFrame({"project_id": list(project_ids), "subject": list(project_ids)})
     if chosen.empty:
         return pd.DataFrame()
     names = list(chosen["subject"])
@@ -216,8 +231,8 @@ def observations_of(db: str, source: str, metric: str | tuple[str, ...], project
     )
     if frame.empty:
         return frame
-    owner = {row.subject.lower(): row.project_id for row in chosen.itertuples()}
-    frame["project_id"] = frame["subject"].str.lower().map(owner)
+    owner = dict(zip(chosen["subject"], chosen["project_id"], strict=True))
+    frame["project_id"] = frame["subject"].map(owner)
     return frame
 
 
@@ -276,9 +291,39 @@ def overview(db: str) -> pd.DataFrame:
     return read("select * from project_overview order by project_id")
 
 
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def headlines(db: str) -> pd.DataFrame:
+    """Per signal: who leads on its newest day, since when, and who follows (summary table)."""
+    return read("select * from signal_headlines order by signal")
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Checking the claims…")
 def claim_checks(db: str) -> pd.DataFrame:
-    return read("select * from claim_checks_snapshot order by article, claim_id")
+    return read("select * from claim_checks_snapshot order by ordinal")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the evidence…")
+def claim_evidence(db: str, claim_id: str) -> pd.DataFrame:
+    """The points a claim was judged on (its chosen rung), with the period around it, for its chart."""
+    return _dated(
+        read(
+            """
+            select e.project_id, e.date, e.window_days, e.value, e.per_day, e.unit_days, e.unit_label, e.is_level,
+                e.denominator, e.origin, e.role, v.label
+            from claim_evidence as e
+            join claim_coverage as v using (claim_id, rung)
+            where e.claim_id = ? and v.chosen
+            order by e.project_id, e.date
+            """,
+            [claim_id],
+        )
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def milestones(db: str) -> pd.DataFrame:
+    """Every project's dated milestones: repository creation, first public release, first PyPI upload."""
+    return _dated(read("select project_id, milestone, date, subject, origin from project_milestones"))
 
 
 def contradictions(db: str) -> pd.DataFrame:
@@ -385,9 +430,9 @@ def star_events(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def launch_dates(db: str) -> dict[str, object]:
-    """Each project's launch: the creation date of its GitHub repository, where collected."""
-    frame = read("select project_id, created_on from github_repositories where project_id is not null")
-    return dict(zip(frame["project_id"], frame["created_on"], strict=True)) if not frame.empty else {}
+    """Each project's launch: the creation of its GitHub repository (collected, or shipped in the seed)."""
+    frame = read("select project_id, date from project_milestones where milestone = 'repository_created'")
+    return dict(zip(frame["project_id"], frame["date"], strict=True)) if not frame.empty else {}
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

@@ -10,11 +10,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st
 
+from app import queries, ui
+
 st.set_page_config(page_title="ecotrends", page_icon="📈", layout="wide")
+if queries.built_by_older_sql(str(queries.database())):
+    st.warning(
+        "This database was last prepared by another version of ecotrends: its tables may not match the pages. "
+        f"Bring it up to date (no network needed):\n\n```sh\n{ui.hint('seed --if-needed')}\n```"
+    )
+    st.stop()
 
 pages = {
     "Adoption": [
-        st.Page("sections/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+        st.Page("sections/overview.py", title="Overview", icon="🏠", default=True),  # served at /
         st.Page("sections/compare.py", title="Compare", icon="📊", url_path="compare"),
         st.Page("sections/claims.py", title="Claims", icon="🔎", url_path="claims"),
     ],

@@ -1,17 +1,54 @@
-"""Shared drawing helpers: project colours, numbers for people, empty states and shareable choices."""
+"""Shared drawing helpers: project colours, numbers for people, verdict names, command hints, URL state and
+charts that show each series with its real cadence."""
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-# Colours for projects without one in data/projects.toml, in a fixed order so they never change between charts.
-FALLBACK_COLORS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+# Colours for projects without one in data/projects.toml: the rest of the Okabe-Ito palette, then greys, in a
+# fixed order so they never change between charts.
+FALLBACK_COLORS = ("#F0E442", "#000000", "#999999", "#661100", "#332288", "#44AA99", "#882255", "#117733")
+COMMAND = ".venv/bin/ecotrends"  # how the README installs it; every hint in the app is written through hint()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    name: str
+    label: str
+    icon: str
+    meaning: str
+
+
+# The one list of verdicts and their names: the Overview, Claims and Compare pages all say them this way.
+VERDICTS = (
+    Verdict("supported", "supported", "✅", "the data agrees within the claim's tolerance"),
+    Verdict("partly_supported", "partly supported", "☑️", "the measured part holds; the rest is not measured"),
+    Verdict("inaccurate", "inaccurate", "🟠", "right direction, but the number or date is off"),
+    Verdict("contradicted", "contradicted", "❌", "the data says otherwise"),
+    Verdict("no_data", "no data", "⏳", "checkable, but the evidence covers less than half of the period"),
+    Verdict("uncheckable", "uncheckable", "➖", "no collected source can check it"),
+)
+VERDICT = {v.name: v for v in VERDICTS}
+
+
+def verdict_label(name: str) -> str:
+    """'✅ supported': the same words for a verdict on every page."""
+    verdict = VERDICT.get(name)
+    return f"{verdict.icon} {verdict.label}" if verdict else name
+
+
+def hint(*commands: str) -> str:
+    """The commands that fill something, as a shell block: hint("collect --source github")."""
+    return "\n".join(f"{COMMAND} {command}" for command in commands)
 
 
 def human(value: float | None, digits: int = 1) -> str:
@@ -55,6 +92,13 @@ def percent(value: float | None, digits: int = 1, signed: bool = False) -> str:
     return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
 
 
+def day(value: object) -> str:
+    """A date as YYYY-MM-DD (never with a time of 00:00:00); an em dash when missing."""
+    if value is None or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
 def colors(projects: pd.DataFrame) -> dict[str, str]:
     """One colour per project id, the same on every chart."""
     mapping = {}
@@ -63,51 +107,64 @@ def colors(projects: pd.DataFrame) -> dict[str, str]:
     return mapping
 
 
-def empty_state(what: str, command: str) -> None:
-    """Say what is missing and the exact command that fills it; never placeholder numbers."""
-    st.info(f"{what}\n\nFill it with:\n\n```sh\n{command}\n```")
+def empty_state(what: str, *commands: str) -> None:
+    """Say what is missing and the exact commands that fill it; never placeholder numbers."""
+    st.info(f"{what}\n\nFill it with:\n\n```sh\n{hint(*commands)}\n```")
 
 
-# URL state. A widget is given its first value from the URL once (the link someone shared) and owns its value
-# after that; the URL is then written from the widgets. Passing a default recomputed from the URL on every
-# run as well as a key makes Streamlit drop every second change, so no widget here gets both.
+# URL state. A widget is given its value from the URL when the page opens (the link someone shared), or when the
+# URL changes from outside (a link to this page with other choices), and owns its value otherwise; the URL is then
+# written from the widgets. Passing a default recomputed from the URL on every run as well as a key makes
+# Streamlit drop every second change, so no widget here gets both.
 
 
-def _first_time(key: str) -> str | None:
-    """The URL's value for a widget not yet in the session, else None (the widget already owns its value)."""
-    return st.query_params.get(key) if key not in st.session_state else None
+def _from_url(key: str) -> str | None:
+    """The URL's value for a widget when the widget should take it, else None (the widget owns its value)."""
+    raw = st.query_params.get(key)
+    if key not in st.session_state:
+        return raw
+    written = st.session_state.get(f"_url_{key}")
+    return raw if raw is not None and raw != written else None
 
 
 def url_choices(key: str, options: Sequence[str], default: Sequence[str]) -> None:
-    """For a multiselect: ?key=a,b on the first run, else `default`; values no longer offered are dropped."""
-    if key not in st.session_state:
-        raw = _first_time(key)
-        st.session_state[key] = list(default) if raw is None else [v for v in raw.split(",") if v]
+    """For a multiselect: ?key=a,b when the page opens, else `default`; values no longer offered are dropped."""
+    raw = _from_url(key)
+    if raw is not None:
+        st.session_state[key] = [v for v in raw.split(",") if v]
+    elif key not in st.session_state:
+        st.session_state[key] = list(default)
     st.session_state[key] = [v for v in st.session_state[key] if v in options]
 
 
 def url_choice(key: str, options: Sequence, default: object) -> None:
-    """For a selectbox or radio: ?key=value on the first run, else `default`; an option no longer offered
+    """For a selectbox or radio: ?key=value when the page opens, else `default`; an option no longer offered
     falls back to the default (or the first option)."""
-    if key not in st.session_state:
-        raw = _first_time(key)
-        st.session_state[key] = default if raw is None else next((o for o in options if str(o) == raw), default)
+    raw = _from_url(key)
+    if raw is not None:
+        st.session_state[key] = next((o for o in options if str(o) == raw), st.session_state.get(key, default))
+    elif key not in st.session_state:
+        st.session_state[key] = default
     if st.session_state[key] not in options:
         st.session_state[key] = default if default in options else (options[0] if options else None)
 
 
 def url_flag(key: str, default: bool = False) -> None:
-    """For a toggle or checkbox: ?key=1 or ?key=0 on the first run."""
-    if key not in st.session_state:
-        raw = _first_time(key)
-        st.session_state[key] = default if raw is None else raw == "1"
+    """For a toggle or checkbox: ?key=1 or ?key=0 when the page opens."""
+    raw = _from_url(key)
+    if raw is not None:
+        st.session_state[key] = raw == "1"
+    elif key not in st.session_state:
+        st.session_state[key] = default
 
 
 def url_number(key: str, default: int, low: int, high: int) -> None:
-    """For an integer slider: ?key=N on the first run, kept within [low, high]."""
-    if key not in st.session_state:
-        raw = _first_time(key)
-        st.session_state[key] = int(raw) if raw is not None and raw.lstrip("-").isdigit() else default
+    """For an integer slider: ?key=N when the page opens, kept within [low, high]."""
+    raw = _from_url(key)
+    if raw is not None and raw.lstrip("-").isdigit():
+        st.session_state[key] = int(raw)
+    elif key not in st.session_state:
+        st.session_state[key] = default
     st.session_state[key] = max(low, min(high, int(st.session_state[key])))
 
 
@@ -119,21 +176,23 @@ def keep_in_url(*keys: str) -> None:
             value = ",".join(str(v) for v in value)
         elif isinstance(value, bool):
             value = "1" if value else "0"
-        if value in (None, ""):
+        text = None if value in (None, "") else str(value)
+        st.session_state[f"_url_{key}"] = text
+        if text is None:
             st.query_params.pop(key, None)
-        elif st.query_params.get(key) != str(value):
-            st.query_params[key] = str(value)
+        elif st.query_params.get(key) != text:
+            st.query_params[key] = text
 
 
 def mark_breaks(figure: go.Figure, breaks: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None) -> None:
     """Dashed vertical lines with a label where the way a series is counted changed."""
     for row in breaks.itertuples():
-        day = pd.Timestamp(row.date)
-        if (start is not None and day < start) or (end is not None and day > end):
+        when = pd.Timestamp(row.date)
+        if (start is not None and when < start) or (end is not None and when > end):
             continue
-        figure.add_vline(x=day, line_dash="dash", line_color="gray", opacity=0.6)
+        figure.add_vline(x=when, line_dash="dash", line_color="gray", opacity=0.6)
         figure.add_annotation(
-            x=day,
+            x=when,
             y=1,
             yref="paper",
             text=row.title,
@@ -145,32 +204,82 @@ def mark_breaks(figure: go.Figure, breaks: pd.DataFrame, start: pd.Timestamp | N
         )
 
 
+def with_gaps(group: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a missing value wherever the series skips more than three of its usual steps, so the line
+    breaks there: archived lists with months missing are drawn with their gaps, not as one daily line."""
+    if len(group) < 3 or not np.issubdtype(group["date"].dtype, np.datetime64):
+        return group
+    steps = group["date"].diff().dt.days
+    usual = max(float(steps.median()), 1.0)
+    gaps = group.index[(steps > max(3 * usual, 7)).to_numpy()]
+    if len(gaps) == 0:
+        return group
+    breaks = group.loc[gaps].copy()
+    breaks["date"] = breaks["date"] - pd.Timedelta(days=1)
+    breaks["value"] = np.nan
+    return pd.concat([group, breaks]).sort_values("date")
+
+
+def value_format(values: pd.Series) -> str:
+    """Plotly number format for hovers: thousands separated for large numbers, two decimals for small ones."""
+    largest = values.abs().max() if not values.empty else 0
+    return ",.0f" if pd.notna(largest) and largest >= 100 else ",.2f"
+
+
+def log_ticks(values: pd.Series) -> tuple[list[float], list[str]]:
+    """Ticks 1, 2, 5 times a power of ten across the values, labelled for people (20K, 50K, 100K)."""
+    positive = values[values > 0]
+    if positive.empty:
+        return [], []
+    low, high = math.floor(math.log10(positive.min())), math.ceil(math.log10(positive.max()))
+    ticks = [m * 10**e for e in range(low, high + 1) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if positive.min() / 2 <= t <= positive.max() * 2]
+    return ticks, [human(t, 0) if t >= 1000 else f"{t:g}" for t in ticks]
+
+
 def line_chart(
     frame: pd.DataFrame, palette: dict[str, str], names: dict[str, str], y_title: str, log: bool = False
 ) -> go.Figure:
-    """One line per project with hover values and each point's provenance."""
+    """One line per project with hover values and each point's provenance; sparse series show their points."""
     figure = go.Figure()
+    number = value_format(frame["value"]) if "value" in frame else ",.2f"
     for project_id, group in frame.groupby("project_id", sort=True):
+        group = group.sort_values("date")
+        sparse = len(group) < 60
+        group = with_gaps(group)
+        name = names.get(project_id, project_id)
         figure.add_trace(
             go.Scatter(
                 x=group["date"],
                 y=group["value"],
-                mode="lines",
-                name=names.get(project_id, project_id),
+                mode="lines+markers" if sparse else "lines",
+                connectgaps=False,
+                name=name,
                 line={"color": palette.get(project_id)},
-                customdata=group["origin"].map(lambda text: html.escape(str(text))).to_numpy().reshape(-1, 1),
-                hovertemplate="%{x|%Y-%m-%d}: %{y:,.4~g}<br><span style='font-size:10px'>%{customdata[0]}</span>"
-                "<extra>" + names.get(project_id, project_id) + "</extra>",
+                marker={"size": 6},
+                customdata=group["origin"]
+                .fillna("")
+                .map(lambda text: html.escape(str(text)))
+                .to_numpy()
+                .reshape(-1, 1),
+                hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:{number}}}"
+                "<br><span style='font-size:10px'>%{customdata[0]}</span>"
+                f"<extra>{html.escape(name)}</extra>",
             )
         )
     figure.update_layout(
         yaxis_title=y_title,
         yaxis_type="log" if log else "linear",
+        yaxis_tickformat="~s" if not log else None,
         hovermode="closest",
         height=460,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.15},
+        showlegend=True,
     )
+    if log and "value" in frame:
+        ticks, labels = log_ticks(frame["value"].dropna())
+        figure.update_yaxes(tickvals=ticks, ticktext=labels)
     return figure
 
 
@@ -178,7 +287,7 @@ DEFAULT_PROJECTS = 8  # charts stay readable (and fast) when hundreds of project
 
 
 def default_projects(db: str, ids: Sequence[str]) -> list[str]:
-    """The most-starred projects first, at most DEFAULT_PROJECTS of them (all five by default)."""
+    """The most-starred projects first, at most DEFAULT_PROJECTS of them (all of the defaults)."""
     from app import queries
 
     ranked = queries.overview(db)
@@ -200,9 +309,23 @@ def project_picker(projects: pd.DataFrame, key: str = "projects") -> list[str]:
     return chosen
 
 
-def per_day_values(frame: pd.DataFrame) -> pd.Series:
-    """Counts over windows as a daily rate, so that daily, weekly and monthly counts share one axis."""
-    return frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1)
+def per_unit_values(frame: pd.DataFrame, per_days: int = 1) -> pd.Series:
+    """Counts over windows as a rate per `per_days` days, so that windows of any length share one axis."""
+    return frame["value"] / frame["window_days"].where(frame["window_days"] > 0, 1) * per_days
+
+
+def at_window_middle(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts over windows longer than a day drawn at the middle of their window, the window named in the hover:
+    a year of papers belongs to that year, not to the last day of it."""
+    long = frame["window_days"] > 1
+    if not long.any():
+        return frame
+    frame = frame.copy()
+    length = pd.to_timedelta(frame["window_days"].clip(lower=1) - 1, unit="D")
+    window = (frame["date"] - length).dt.strftime("%Y-%m-%d") + ".." + frame["date"].dt.strftime("%Y-%m-%d")
+    frame.loc[long, "origin"] = (window + ": " + frame["origin"].fillna(""))[long]
+    frame.loc[long, "date"] = (frame["date"] - length / 2).dt.normalize()[long]
+    return frame
 
 
 def rolling_mean(frame: pd.DataFrame, points: int) -> pd.Series:
@@ -210,35 +333,49 @@ def rolling_mean(frame: pd.DataFrame, points: int) -> pd.Series:
     return frame.groupby("project_id")["value"].transform(lambda s: s.rolling(points, min_periods=1).mean())
 
 
-def series_panel(
-    frame: pd.DataFrame,
-    projects: pd.DataFrame,
-    title: str,
-    y_title: str,
-    breaks: pd.DataFrame,
-    missing: str,
-    command: str,
-    per_day: bool = False,
-    rolling: int = 1,
-    log: bool = False,
-) -> None:
-    """A titled chart of one series for the chosen projects, or the empty state that says how to fill it."""
-    st.subheader(title)
-    if frame.empty:
-        empty_state(missing, command)
-        return
-    frame = frame.copy()
-    if per_day:
-        frame["value"] = per_day_values(frame)
-    if rolling > 1:
-        frame["value"] = rolling_mean(frame, rolling)
+@dataclass
+class Panel:
+    """One chart of a source page: its data, or what is missing and the commands that fill it."""
+
+    frame: pd.DataFrame
+    title: str
+    y_title: str
+    missing: str
+    commands: tuple[str, ...]
+    per_days: int | None = None  # counts: shown per this many days
+    rolling: int = 1
+    log: bool = False
+    caption: str = ""
+
+
+def panels(pages: Sequence[Panel], projects: pd.DataFrame, breaks: dict[str, pd.DataFrame]) -> None:
+    """The charts that have data, first; everything still missing folded into one note with its commands."""
     names = dict(zip(projects["project_id"], projects["name"], strict=True))
-    figure = line_chart(frame, colors(projects), names, y_title, log=log)
-    mark_breaks(figure, breaks, frame["date"].min(), frame["date"].max())
-    st.plotly_chart(figure, width="stretch")
+    palette = colors(projects)
+    missing = []
+    for panel in pages:
+        if panel.frame.empty:
+            missing.append(panel)
+            continue
+        st.subheader(panel.title)
+        frame = panel.frame.copy()
+        if panel.per_days:
+            frame["value"] = per_unit_values(frame, panel.per_days)
+            frame = at_window_middle(frame)
+        if panel.rolling > 1:
+            frame["value"] = rolling_mean(frame, panel.rolling)
+        figure = line_chart(frame, palette, names, panel.y_title, log=panel.log)
+        mark_breaks(figure, breaks.get(panel.title, pd.DataFrame()), frame["date"].min(), frame["date"].max())
+        st.plotly_chart(figure, width="stretch")
+        if panel.caption:
+            st.caption(panel.caption)
+    if missing:
+        lines = "\n".join(f"- {panel.title}: {panel.missing}" for panel in missing)
+        commands = tuple(dict.fromkeys(command for panel in missing for command in panel.commands))
+        st.info(f"Not stored yet for the chosen projects:\n\n{lines}\n\nFill it with:\n\n```sh\n{hint(*commands)}\n```")
 
 
-def source_page(title: str, fill_command: str) -> tuple[str, pd.DataFrame, tuple[str, ...]]:
+def source_page(title: str, *fill_commands: str) -> tuple[str, pd.DataFrame, tuple[str, ...]]:
     """The common head of a source page: title, the projects or the empty state, and the project picker."""
     from app import queries
 
@@ -246,6 +383,23 @@ def source_page(title: str, fill_command: str) -> tuple[str, pd.DataFrame, tuple
     st.title(title)
     projects = queries.projects(db)
     if projects.empty:
-        empty_state("No projects in the database yet.", fill_command)
+        empty_state("No projects in the database yet.", *fill_commands)
         st.stop()
     return db, projects, tuple(project_picker(projects))
+
+
+def shipped_history_note(fresh: pd.DataFrame) -> None:
+    """Say plainly when the pages show the history shipped with ecotrends, up to which day, and how to update."""
+    if fresh.empty or "last_import_command" not in fresh:
+        return
+    seeded = fresh[(fresh["last_import_command"] == "seed") & fresh["last_success"].isna()]
+    if seeded.empty:
+        return
+    ends = ", ".join(
+        f"{row.source} up to {day(row.newest_date)}" for row in seeded.itertuples() if pd.notna(row.newest_date)
+    )
+    st.info(
+        f"You are looking at the real history shipped with ecotrends ({ends}), not yet brought up to date on this "
+        f"machine. Bring it up to date (network needed):\n\n```sh\n{hint('collect', 'backfill --source pypi')}\n```",
+        icon="📦",
+    )

@@ -17,14 +17,14 @@ from collectors.config import REPO_ROOT
 from collectors.errors import ConfigError
 
 CLAIMS_FILE = REPO_ROOT / "data" / "claims.toml"
-KINDS = ("value", "share", "comparison", "growth", "release_date", "uncheckable")
+KINDS = ("value", "share", "comparison", "rank", "growth", "crossover", "release_date", "uncheckable")
 SOURCES = ("github", "pypi", "arxiv", "trends", "papers", "none")
 DIRECTIONS = {"growth": ("up", "down", "flat"), "comparison": ("greater",)}
 ARTICLE_FIELDS = ("id", "file", "title", "author", "published", "published_basis")
 CLAIM_FIELDS = {
-    "id", "article", "location", "statement", "kind", "subjects", "source", "metric", "period_start",
-    "period_end", "claimed_value", "claimed_month", "unit", "tolerance", "direction", "check", "reason",
-    "proxy", "contradicts",
+    "id", "article", "location", "statement", "kind", "subjects", "alternatives", "top", "relative_to", "source",
+    "metric", "period_start", "period_end", "claimed_value", "claimed_month", "unit", "tolerance", "direction",
+    "unmeasured", "check", "reason", "proxy", "contradicts",
 }  # fmt: skip
 REQUIRED = ("id", "article", "location", "statement", "kind", "subjects", "source", "metric", "period_start",
             "period_end", "check")  # fmt: skip
@@ -61,6 +61,10 @@ class Claim:
     reason: str | None = None
     proxy: str | None = None
     contradicts: tuple[str, ...] = field(default_factory=tuple)
+    alternatives: tuple[str, ...] = field(default_factory=tuple)
+    top: int | None = None
+    relative_to: tuple[str, ...] = field(default_factory=tuple)
+    unmeasured: str | None = None
 
 
 def load_register(path: Path = CLAIMS_FILE) -> tuple[list[Article], list[Claim]]:
@@ -141,8 +145,22 @@ def _claim(path: Path, index: int, entry: dict, articles: set[str]) -> Claim:
         raise fail("claimed_value", f"is missing; a {kind} claim needs the claimed number")
     if kind in ("value", "share") and tolerance is None:
         raise fail("tolerance", f"is missing; a {kind} claim needs one")
-    if kind == "comparison" and len(subjects) != 2:
-        raise fail("subjects", "of a comparison must name exactly two subjects")
+    if kind in ("comparison", "crossover") and len(subjects) != 2:
+        raise fail("subjects", f"of a {kind} must name exactly two subjects")
+    alternatives = _names(entry, "alternatives", fail)
+    relative_to = _names(entry, "relative_to", fail)
+    if kind == "rank" and not alternatives:
+        raise fail("alternatives", "is missing; a rank claim names what the subjects are ranked against")
+    if alternatives and kind != "rank":
+        raise fail("alternatives", f"is for rank claims, not {kind}")
+    if relative_to and kind != "growth":
+        raise fail("relative_to", f"is for growth claims, not {kind}")
+    top = entry.get("top")
+    if top is not None and (kind != "rank" or isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise fail("top", f"must be a whole number of places >= 1, for rank claims only (got {top!r})")
+    unmeasured = entry.get("unmeasured")
+    if unmeasured is not None and (not isinstance(unmeasured, str) or not unmeasured.strip()):
+        raise fail("unmeasured", "must say in words which part of the claim no series measures")
     if kind == "uncheckable" and not entry.get("reason"):
         raise fail("reason", "is missing; an uncheckable claim says why")
     if kind != "uncheckable" and entry["source"] == "none":
@@ -159,7 +177,15 @@ def _claim(path: Path, index: int, entry: dict, articles: set[str]) -> Claim:
         period_end=end, check=entry["check"], claimed_value=float(value) if value is not None else None,
         claimed_month=month, unit=entry.get("unit"), tolerance=tolerance, direction=direction,
         reason=entry.get("reason"), proxy=entry.get("proxy"), contradicts=tuple(contradicts),
+        alternatives=alternatives, top=top, relative_to=relative_to, unmeasured=unmeasured,
     )  # fmt: skip
+
+
+def _names(entry: dict, name: str, fail) -> tuple[str, ...]:
+    value = entry.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise fail(name, "must be a list of names")
+    return tuple(value)
 
 
 def sync_claims(conn: duckdb.DuckDBPyConnection, path: Path = CLAIMS_FILE) -> None:
@@ -173,12 +199,13 @@ def sync_claims(conn: duckdb.DuckDBPyConnection, path: Path = CLAIMS_FILE) -> No
             [[a.id, a.file, a.title, a.author, a.published, a.published_basis] for a in articles],
         )
         conn.executemany(
-            "insert into claim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into claim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                [c.id, c.article, c.location, c.statement, c.kind, list(c.subjects), c.source, c.metric,
-                 c.period_start, c.period_end, c.claimed_value, c.claimed_month, c.unit, c.tolerance,
-                 c.direction, c.check, c.reason, c.proxy, list(c.contradicts)]
-                for c in claims
+                [c.id, ordinal, c.article, c.location, c.statement, c.kind, list(c.subjects), list(c.alternatives),
+                 c.top, list(c.relative_to), c.source, c.metric, c.period_start, c.period_end, c.claimed_value,
+                 c.claimed_month, c.unit, c.tolerance, c.direction, c.unmeasured, c.check, c.reason, c.proxy,
+                 list(c.contradicts)]
+                for ordinal, c in enumerate(claims, start=1)
             ],
         )  # fmt: skip
 

@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="per source: last successful run, its age and row counts")
     add_db(status)
 
+    seed = sub.add_parser(
+        "seed",
+        help="load the history shipped with ecotrends (data/seed): real archived figures, never over collected data",
+    )
+    add_db(seed)
+    seed.add_argument(
+        "--if-needed", action="store_true", help="only when the database is new, empty or holds an older seed"
+    )
+
     imp = sub.add_parser("import", help="import observations (interchange CSV/Parquet) or a Google Trends export")
     add_db(imp)
     imp.add_argument("files", nargs="+", type=Path, help="interchange files (.csv or .parquet)")
@@ -133,7 +142,7 @@ def _main(argv: Sequence[str] | None) -> int:
     db = db_path(getattr(args, "db", None))
     commands = {
         "collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export,
-        "claims": _claims,
+        "claims": _claims, "seed": _seed,
     }  # fmt: skip
     try:
         return commands[args.command](db, args)
@@ -180,6 +189,34 @@ def _import(db: Path, args: argparse.Namespace) -> int:
     print(
         f"imported {len(args.files)} file(s): {sum(written.values()):,} observations inserted or changed"
         + (f" ({per_source})" if per_source else ""),
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _seed(db: Path, args: argparse.Namespace) -> int:
+    from collectors import seed, store
+    from collectors.errors import LockedError
+
+    try:
+        with store.run_lock(db):
+            reason = seed.status(db)
+            store.init_db(db)  # an upgraded ecotrends brings its schema and summaries up to date here too
+            if args.if_needed and reason is None:
+                print(f"{db} already holds the shipped history (seed {seed.version()})", file=sys.stderr)
+                return EXIT_OK
+            written = seed.load(db)
+    except LockedError as exc:
+        if not args.if_needed:
+            raise
+        print(f"ecotrends: shipped history not checked now: {exc}", file=sys.stderr)
+        return EXIT_OK
+    newest = ", ".join(f"{source} up to {day}" for source, day in seed.newest_dates().items())
+    print(
+        f"loaded the shipped history (seed {seed.version()}) into {db}"
+        + (f" because {reason}" if reason else "")
+        + f": {sum(written.values()):,} observations inserted or changed ({newest}). Collected and imported values "
+        "were left as they were. Bring it up to date with: ecotrends collect; ecotrends backfill --source pypi",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -30,6 +30,7 @@ class Project:
     trends_term: str
     color: str | None = None
     github_former_names: tuple[str, ...] = ()
+    archived: bool = False  # ended: kept in every view and claim, no longer collected
 
 
 def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -76,7 +77,9 @@ def _parse_entry(path: Path, index: int, entry: object) -> Project:
     if isinstance(entry.get("id"), str):
         where = f"{path}: project #{index} ({entry['id']})"
 
-    allowed = {"id", "name", "github", "github_former_names", "pypi", "arxiv_phrase", "trends_term", "color"}
+    allowed = {
+        "id", "name", "github", "github_former_names", "pypi", "arxiv_phrase", "trends_term", "color", "archived",
+    }  # fmt: skip
     unknown = set(entry) - allowed
     if unknown:
         raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -104,6 +107,10 @@ def _parse_entry(path: Path, index: int, entry: object) -> Project:
     if color is not None and (not isinstance(color, str) or not _COLOR.match(color)):
         raise ConfigError(f"{where}: field 'color' = {color!r} is not a #RRGGBB colour")
 
+    archived = entry.get("archived", False)
+    if not isinstance(archived, bool):
+        raise ConfigError(f"{where}: field 'archived' must be true or false, got {archived!r}")
+
     former = entry.get("github_former_names", [])
     if not isinstance(former, list) or not all(isinstance(n, str) and _REPO.match(n) for n in former):
         raise ConfigError(f"{where}: field 'github_former_names' must be a list of owner/name repositories")
@@ -117,7 +124,13 @@ def _parse_entry(path: Path, index: int, entry: object) -> Project:
         trends_term=text("trends_term"),
         color=color,
         github_former_names=tuple(former),
+        archived=archived,
     )
+
+
+def collected(projects: list[Project]) -> list[Project]:
+    """The projects the collectors ask the sources about: archived ones keep their history, nothing more."""
+    return [project for project in projects if not project.archived]
 
 
 def _check_unique(path: Path, projects: list[Project]) -> None:

@@ -184,21 +184,32 @@ def read_files(paths: Sequence[Path]) -> pd.DataFrame:
     return frame
 
 
-def load_frame(db: Path, frame: pd.DataFrame, command: str = "import", guard_zeros: bool = True) -> dict[str, int]:
-    """Write validated rows in one transaction, recorded as one run per source; rows changed per source.
+def load_frame(
+    db: Path,
+    frame: pd.DataFrame,
+    command: str = "import",
+    guard_zeros: bool = True,
+    keep_collected: bool = False,
+    events: pd.DataFrame | None = None,
+) -> dict[str, int]:
+    """Write validated rows (and dated facts) in one transaction, recorded as one run per source; returns
+    the rows inserted or changed per source.
 
     A run per source lets `ecotrends status` and the app show each source's import beside its collections.
     A failure marks the runs failed and leaves the stored data as it was.
     """
-    sources = sorted(frame["source"].unique())
+    sources = sorted(set(frame["source"]) | (set(events["source"]) if events is not None else set()))
     with store.connect(db) as conn:
         run_ids = {source: store.start_run(conn, source, command) for source in sources}
+    now = clock.utc_now()
     frame = frame.copy()
-    frame["collected_at"] = frame["collected_at"].where(frame["collected_at"].notna(), clock.utc_now())
+    frame["collected_at"] = frame["collected_at"].where(frame["collected_at"].notna(), now)
     frame["run_id"] = frame["source"].map(run_ids)
+    if events is not None:
+        events = events.assign(collected_at=now, run_id=events["source"].map(run_ids))
     try:
         with store.connect(db) as conn:
-            written = store.upsert_by_source(conn, frame, guard_zeros)
+            written = store.write_import(conn, frame, guard_zeros, keep_collected, events)
             store.refresh_summaries(conn)
     except Exception as exc:
         with store.connect(db) as conn:

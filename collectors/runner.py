@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from collectors import store
-from collectors.config import Project
+from collectors.config import Project, collected
 from collectors.errors import EcotrendsError, RateLimitedError, TransientError
 from collectors.http import HttpClient
 
@@ -183,6 +183,7 @@ def run_sources(
     """Run the sources concurrently: the wall time is close to the slowest source alone."""
     Progress._positions = 0  # one terminal line per source of this run
     store.init_db(db, projects)
+    projects = collected(projects)
     with ThreadPoolExecutor(max_workers=max(1, len(modules))) as pool:
         futures = [
             pool.submit(

@@ -7,6 +7,7 @@ can read between a collector's writes: DuckDB admits one writing process at a ti
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import random
@@ -161,10 +162,22 @@ def apply_schema(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(file.read_text(encoding="utf-8"))
 
 
+SCHEMA_DIGEST_KEY = ("schema", "", "digest")  # collector_state row: which SQL built the summaries
+
+
+def schema_digest() -> str:
+    """A digest of the SQL that shapes what the app reads: when it changes, the summaries are rebuilt."""
+    digest = hashlib.sha256()
+    for file in [*sorted((SQL_DIR / "views").glob("*.sql")), SQL_DIR / "summaries.sql"]:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def refresh_summaries(conn: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the summary tables the app reads (sql/summaries.sql), in one transaction."""
     with transaction(conn):
         conn.execute((SQL_DIR / "summaries.sql").read_text(encoding="utf-8"))
+        set_state(conn, *SCHEMA_DIGEST_KEY, schema_digest())
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
@@ -213,14 +226,16 @@ def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
             sync_claims(conn)
         except ConfigError as exc:  # a broken register must not stop collection; the old one stays
             log.error("claims register not loaded, the previous one is kept: %s", exc)
-        # Writers rebuild the summaries when they finish; here only a new file needs them to exist.
-        if not conn.execute("select count(*) from duckdb_tables() where table_name = 'project_overview'").fetchone()[0]:
+        # Writers rebuild the summaries when they finish; here only a new file, or one whose summaries were built
+        # by other SQL (an upgraded ecotrends), needs them rebuilt now.
+        if get_state(conn, *SCHEMA_DIGEST_KEY) != schema_digest():
             refresh_summaries(conn)
 
 
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
     """Mirror data/projects.toml into the project tables in one transaction."""
     with transaction(conn):
+        conn.execute("delete from project_subject")
         conn.execute("delete from project_package")
         conn.execute("delete from project")
         conn.executemany(
@@ -231,6 +246,21 @@ def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) 
             "insert into project_package values (?, ?)",
             [[p.id, package] for p in projects for package in p.pypi],
         )
+        conn.executemany(
+            "insert into project_subject values (?, ?, ?) on conflict do nothing",
+            [[p.id, source, subject] for p in projects for source, subject in project_subjects(p)],
+        )
+
+
+def project_subjects(project: Project) -> list[tuple[str, str]]:
+    """(source, subject) pairs under which the sources store a project's series."""
+    return [
+        ("github", project.github),
+        *(("pypi", package) for package in project.pypi),
+        ("arxiv", project.id),
+        ("trends", project.trends_term),
+        ("papers", project.id),  # the imported conference-paper series is keyed by framework name
+    ]
 
 
 def observations_frame(rows: Iterable[Observation], collected_at: datetime, run_id: int | None) -> pd.DataFrame:
@@ -257,15 +287,33 @@ def upsert_observations(
     a delete statement run in the same transaction, for series that are replaced whole (Trends).
     """
     frame = rows if isinstance(rows, pd.DataFrame) else observations_frame(rows, clock.utc_now(), run_id)
-    return sum(_upsert(conn, frame, guard_zeros, replace, by_source=False).values())
+    if frame.empty:
+        return 0
+    with transaction(conn):
+        return sum(_upsert(conn, frame, guard_zeros, replace, by_source=False).values())
 
 
-def upsert_by_source(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, guard_zeros: bool = True) -> dict[str, int]:
-    """Upsert a frame holding several sources in one transaction; rows inserted or changed per source.
+def write_import(
+    conn: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    guard_zeros: bool = True,
+    keep_collected: bool = False,
+    events: pd.DataFrame | None = None,
+) -> dict[str, int]:
+    """Upsert a frame holding several sources, and dated facts, in one transaction; rows inserted or changed
+    per source (imports record one run per source, so each source's freshness shows its own import).
 
-    Imports record one run per source they bring, so each source's freshness shows its own import.
+    With keep_collected (the shipped seed), a stored point or fact is replaced only if the seed put it
+    there: collected and imported values always win over the seed.
     """
-    return _upsert(conn, frame, guard_zeros, replace=None, by_source=True)
+    if frame.empty and (events is None or events.empty):
+        return {}
+    with transaction(conn):
+        written = _upsert(conn, frame, guard_zeros, None, by_source=True, keep_collected=keep_collected)
+        if events is not None and not events.empty:
+            for source, count in _upsert_events(conn, events, keep_collected).items():
+                written[source] = written.get(source, 0) + count
+    return written
 
 
 def _upsert(
@@ -274,38 +322,76 @@ def _upsert(
     guard_zeros: bool,
     replace: tuple[str, list] | None,
     by_source: bool,
+    keep_collected: bool = False,
 ) -> dict[str, int]:
+    """Runs inside the caller's transaction."""
     if frame.empty:
         return {}
     sources = sorted(frame["source"].unique()) if by_source else [None]
     changed: dict[str, int] = {}
     conn.register("incoming_batch", frame)
     try:
-        with transaction(conn):
-            if guard_zeros:
-                _refuse_zeroing(conn)
-            if replace is not None:
-                conn.execute(*replace)
-            for source in sources:
-                count = conn.execute(
-                    """
-                    insert into observation
-                    select source, subject, metric, date::date, window_days::integer, value::double, origin,
-                        collected_at::timestamp, run_id::bigint
-                    from incoming_batch
-                    where ?::varchar is null or source = ?
-                    on conflict (source, subject, metric, date, window_days) do update set
-                        value = excluded.value,
-                        origin = excluded.origin,
-                        collected_at = excluded.collected_at,
-                        run_id = excluded.run_id
-                    where observation.value <> excluded.value or observation.origin <> excluded.origin
-                    """,
-                    [source, source],
-                ).fetchone()[0]
-                changed[source or ""] = int(count)
+        if guard_zeros:
+            _refuse_zeroing(conn)
+        if replace is not None:
+            conn.execute(*replace)
+        for source in sources:
+            count = conn.execute(
+                """
+                insert into observation
+                select b.source, b.subject, b.metric, b.date::date, b.window_days::integer, b.value::double,
+                    b.origin, b.collected_at::timestamp, b.run_id::bigint
+                from incoming_batch as b
+                where (?::varchar is null or b.source = ?)
+                    and not (? and exists (
+                        select 1 from observation as o
+                        where o.source = b.source and o.subject = b.subject and o.metric = b.metric
+                            and o.date = b.date::date and o.window_days = b.window_days
+                            and (o.run_id is null
+                                 or o.run_id not in (select run_id from collection_run where command = 'seed'))
+                    ))
+                on conflict (source, subject, metric, date, window_days) do update set
+                    value = excluded.value,
+                    origin = excluded.origin,
+                    collected_at = excluded.collected_at,
+                    run_id = excluded.run_id
+                where observation.value <> excluded.value or observation.origin <> excluded.origin
+                """,
+                [source, source, keep_collected],
+            ).fetchone()[0]
+            changed[source or ""] = int(count)
     finally:
         conn.unregister("incoming_batch")
+    return changed
+
+
+def _upsert_events(conn: duckdb.DuckDBPyConnection, events: pd.DataFrame, keep_collected: bool) -> dict[str, int]:
+    """Dated facts per source, inside the caller's transaction; facts inserted or changed per source."""
+    changed: dict[str, int] = {}
+    conn.register("incoming_events", events)
+    try:
+        for source in sorted(events["source"].unique()):
+            changed[source] = conn.execute(
+                """
+                insert into subject_event
+                select e.source, e.subject, e.event, e.date::date, e.origin, e.collected_at::timestamp,
+                    e.run_id::bigint
+                from incoming_events as e
+                where e.source = ? and not (? and exists (
+                    select 1 from subject_event as s
+                    where s.source = e.source and s.subject = e.subject and s.event = e.event
+                        and (s.run_id is null
+                             or s.run_id not in (select run_id from collection_run where command = 'seed'))
+                ))
+                on conflict (source, subject, event) do update set
+                    date = excluded.date, origin = excluded.origin, collected_at = excluded.collected_at,
+                    run_id = excluded.run_id
+                where subject_event.date <> excluded.date or subject_event.origin <> excluded.origin
+                """,
+                [source, keep_collected],
+            ).fetchone()[0]
+    finally:
+        conn.unregister("incoming_events")
     return changed
 
 
@@ -346,9 +432,9 @@ def refuse_empty_window(
 def record_event(conn: duckdb.DuckDBPyConnection, source: str, subject: str, event: str, day: date, origin: str) -> int:
     changed = conn.execute(
         """
-        insert into subject_event values (?, ?, ?, ?, ?, ?)
+        insert into subject_event values (?, ?, ?, ?, ?, ?, null)
         on conflict (source, subject, event) do update set
-            date = excluded.date, origin = excluded.origin, collected_at = excluded.collected_at
+            date = excluded.date, origin = excluded.origin, collected_at = excluded.collected_at, run_id = null
         where subject_event.date <> excluded.date or subject_event.origin <> excluded.origin
         """,
         [source, subject, event, day, origin, clock.utc_now()],

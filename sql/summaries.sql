@@ -16,80 +16,147 @@ from points
 group by source, subject, metric, window_days
 order by source, subject, metric, window_days;
 
+-- The four signals the Overview shows, each on one rung of the evidence ladder for all projects: the best
+-- rung that holds at least two projects (the shipped history has only the 30-day PyPI windows; a collected
+-- database has PyPI Stats days). Counts are per day here and shown per the rung's unit.
+create or replace table signal_points as
+with signals(signal, claim_source, claim_metric, title) as (
+    values ('stars', 'github', 'stars', 'GitHub stars'),
+           ('downloads', 'pypi', 'downloads_without_mirrors', 'PyPI downloads'),
+           ('research', 'arxiv', 'papers_mentioning', 'research mentions'),
+           ('interest', 'trends', 'interest', 'search interest')
+),
+candidates as (
+    select s.signal, s.title, l.rung, l.label, l.unit_days, l.unit_label, l.is_level, p.project_id, p.date,
+        p.window_days, p.value, p.origin
+    from signals as s
+    join evidence_ladder as l on l.claim_source = s.claim_source and l.claim_metric = s.claim_metric
+    join project_series as p
+        on p.source = l.source and p.metric = l.metric and p.window_days between l.min_window and l.max_window
+),
+chosen as (
+    select signal, min(rung) as rung
+    from (select signal, rung from candidates group by signal, rung having count(distinct project_id) >= 2)
+    group by signal
+)
+select c.signal, c.title, c.rung, c.label, c.unit_days, c.unit_label, c.is_level, c.project_id, c.date,
+    c.window_days, c.value,
+    case when c.is_level then c.value else c.value / greatest(c.window_days, 1) end as per_day,
+    c.origin
+from candidates as c
+join chosen using (signal, rung)
+order by c.signal, c.project_id, c.date;
+
 create or replace table project_overview as
-with stars as (
-    select p.project_id, o.date, o.value
-    from observation as o
-    join project as p on lower(p.github_repo) = lower(o.subject)
-    where o.source = 'github' and o.metric = 'stars' and o.window_days = 0
+with latest as (
+    select signal, project_id, max(date) as as_of, arg_max(per_day, date) as per_day
+    from signal_points
+    group by signal, project_id
+),
+earlier as (
+    -- the value about a month and a year before the latest one (the nearest point at or before)
+    select l.signal, l.project_id,
+        (select arg_max(p.per_day, p.date) from signal_points as p
+         where p.signal = l.signal and p.project_id = l.project_id and p.date <= l.as_of - 30) as month_before,
+        (select arg_max(p.per_day, p.date) from signal_points as p
+         where p.signal = l.signal and p.project_id = l.project_id and p.date <= l.as_of - 365) as year_before
+    from latest as l
+),
+trend as (
+    select p.signal, p.project_id, list(p.per_day * p.unit_days order by p.date) as trend
+    from signal_points as p
+    join latest as l using (signal, project_id)
+    where p.date > l.as_of - 365
+    group by p.signal, p.project_id
+),
+shares as (
+    -- each project's part of all tracked projects' counts over the latest year of the signal
+    select p.signal, p.project_id, sum(p.value) / sum(sum(p.value)) over (partition by p.signal) as share
+    from signal_points as p
+    join (select signal, max(date) as newest from signal_points group by signal) as n using (signal)
+    where not p.is_level and p.date > n.newest - 365
+    group by p.signal, p.project_id
+),
+wide as (
+    select
+        l.project_id,
+        max(l.per_day) filter (where l.signal = 'stars') as stars_now,
+        max(l.as_of) filter (where l.signal = 'stars') as stars_date,
+        max(l.per_day - e.month_before) filter (where l.signal = 'stars') as stars_gain_30d,
+        max(l.per_day - e.year_before) filter (where l.signal = 'stars') as stars_gain_1y,
+        max(t.trend) filter (where l.signal = 'stars') as stars_trend,
+        max(l.per_day * 30) filter (where l.signal = 'downloads') as downloads_30d,
+        max(l.as_of) filter (where l.signal = 'downloads') as downloads_date,
+        max(l.per_day / nullif(e.month_before, 0) - 1) filter (where l.signal = 'downloads') as downloads_growth,
+        max(t.trend) filter (where l.signal = 'downloads') as downloads_trend,
+        max(sh.share) filter (where l.signal = 'research') as research_share,
+        max(l.as_of) filter (where l.signal = 'research') as research_date,
+        max(l.per_day) filter (where l.signal = 'interest') as interest_now,
+        max(l.as_of) filter (where l.signal = 'interest') as interest_date
+    from latest as l
+    left join earlier as e using (signal, project_id)
+    left join trend as t using (signal, project_id)
+    left join shares as sh using (signal, project_id)
+    group by l.project_id
+)
+select p.project_id, p.name, p.color, w.* exclude (project_id),
+    (select any_value(label) from signal_points where signal = 'downloads') as downloads_basis,
+    (select any_value(label) from signal_points where signal = 'research') as research_basis
+from project as p
+left join wide as w using (project_id)
+order by p.project_id;
+
+-- One line per signal, computed: who leads on the newest day with data, since when without a break, and who
+-- follows ("PyTorch leads on downloads since 2022-10-01, ahead of TensorFlow").
+create or replace table signal_headlines as
+with leaders as (
+    select signal, date, arg_max(project_id, per_day) as leader, max(per_day) as top,
+        count(*) as projects
+    from signal_points
+    group by signal, date
+    having count(*) >= 2
 ),
 latest as (
-    select project_id, max(date) as stars_date, arg_max(value, date) as stars_now
-    from stars
-    group by project_id
+    select signal, arg_max(leader, date) as leader, max(date) as as_of
+    from leaders
+    group by signal
 ),
-month_ago as (
-    select l.project_id, s.value as stars_30d_ago
+since as (
+    select l.signal,
+        -- the first day after the leader was last beaten (a day it has no point does not count against it)
+        (select min(x.date) from leaders as x
+         where x.signal = l.signal and x.date > coalesce(
+             (select max(y.date) from leaders as y
+              join signal_points as q on q.signal = y.signal and q.date = y.date and q.project_id = l.leader
+              where y.signal = l.signal and y.leader <> l.leader), date '0001-01-01')) as leads_since,
+        (select min(date) from leaders as z where z.signal = l.signal) as records_from
     from latest as l
-    asof join stars as s on s.project_id = l.project_id and l.stars_date - 30 >= s.date
 ),
-year_ago as (
-    select l.project_id, s.value as stars_year_ago
-    from latest as l
-    asof join stars as s on s.project_id = l.project_id and l.stars_date - 365 >= s.date
-),
-star_trend as (
-    select s.project_id, list(s.value order by s.date) as stars_trend
-    from stars as s
-    join latest as l using (project_id)
-    where s.date > l.stars_date - 180
-    group by s.project_id
-),
-daily_downloads as (
-    select pp.project_id, o.date, sum(o.value) as downloads
-    from observation as o
-    join project_package as pp on pp.package = o.subject
-    where o.source = 'pypi' and o.metric = 'downloads_without_mirrors' and o.window_days = 1
-    group by pp.project_id, o.date
-),
-downloads as (
-    select project_id,
-        sum(downloads) filter (where date > newest - 30) as downloads_30d,
-        sum(downloads) filter (where date <= newest - 30 and date > newest - 60) as downloads_prev_30d,
-        list(downloads order by date) filter (where date > newest - 180) as downloads_trend
-    from (select *, max(date) over () as newest from daily_downloads)
-    group by project_id
-),
-arxiv as (
-    select subject as project_id, sum(value) as mentions_12m
-    from observation
-    where source = 'arxiv' and metric = 'papers_mentioning'
-        and date > (select max(date) from observation where source = 'arxiv' and metric = 'papers_mentioning')
-                   - interval 12 month
-    group by subject
-),
-trends as (
-    select p.project_id, arg_max(o.value, o.date) as interest_now, max(o.date) as interest_week
-    from observation as o
-    join project as p on lower(p.trends_term) = lower(o.subject)
-    where o.source = 'trends' and o.metric = 'interest' and o.window_days = 7
-    group by p.project_id
+runner_up as (
+    select p.signal, arg_max(p.project_id, p.per_day) as second, max(p.per_day) as second_value
+    from signal_points as p
+    join latest as l on l.signal = p.signal and p.date = l.as_of and p.project_id <> l.leader
+    group by p.signal
 )
-select p.project_id, p.name, p.color,
-    l.stars_now, l.stars_date, l.stars_now - m.stars_30d_ago as stars_gain_30d,
-    l.stars_now - y.stars_year_ago as stars_gain_1y, st.stars_trend,
-    d.downloads_30d, d.downloads_30d / nullif(d.downloads_prev_30d, 0) - 1 as downloads_growth, d.downloads_trend,
-    a.mentions_12m, a.mentions_12m / nullif(sum(a.mentions_12m) over (), 0) as arxiv_share_12m,
-    t.interest_now, t.interest_week
-from project as p
-left join latest as l using (project_id)
-left join month_ago as m using (project_id)
-left join year_ago as y using (project_id)
-left join star_trend as st using (project_id)
-left join downloads as d using (project_id)
-left join arxiv as a using (project_id)
-left join trends as t using (project_id)
-order by p.project_id;
+select
+    l.signal,
+    any_value(sp.title) as title,
+    any_value(sp.label) as basis,
+    any_value(sp.unit_days) as unit_days,
+    any_value(sp.unit_label) as unit_label,
+    l.leader,
+    max(sp.per_day) filter (where sp.project_id = l.leader and sp.date = l.as_of) as leader_value,
+    s.leads_since,
+    s.leads_since = s.records_from as since_records_began,
+    r.second,
+    r.second_value,
+    l.as_of
+from latest as l
+join since as s using (signal)
+left join runner_up as r using (signal)
+join signal_points as sp using (signal)
+group by l.signal, l.leader, s.leads_since, s.records_from, r.second, r.second_value, l.as_of
+order by l.signal;
 
 create or replace table trends_requests as
 select timeframe, resolution, batch, max(collected_at) as collected, count(*) as points

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ import responses
 import time_machine
 
 from collectors import http, store
-from collectors.config import load_projects
+from collectors.config import collected, load_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -110,9 +111,29 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the history shipped in data/seed, built once per session (copy it, never write it)."""
+    from collectors import seed
+
+    path = tmp_path_factory.mktemp("seeded") / "seeded.duckdb"
+    with stopped_clock(RECORDED_NOW):
+        store.init_db(path)
+        seed.load(path)
+    return path
+
+
+@pytest.fixture
+def seeded(seeded_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the seeded database for one test."""
+    path = tmp_path / "seeded.duckdb"
+    shutil.copy(seeded_template, path)
+    return path
+
+
 @pytest.fixture
 def projects():
-    return load_projects()
+    return collected(load_projects())  # the five the recordings were made for (MXNet is archived)
 
 
 @pytest.fixture

@@ -15,14 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import queries
-from collectors import interchange, store
+from collectors import interchange, seed, store
 from collectors.store import Observation
-from tests.conftest import SHARED
+from tests.conftest import RECORDED_NOW, stopped_clock
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "streamlit_app.py")
 PAGES = ("overview", "compare", "claims", "github", "pypi", "arxiv", "trends", "data")
-SNAPSHOT = SHARED / "snapshot" / "observations"
 
 
 @pytest.fixture
@@ -35,26 +34,26 @@ def app_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def populated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Real history through the importer (the snapshot) plus a Trends website export and an arXiv series,
+    """The shipped history (the seed) plus a Trends website export, an arXiv series and a collected star count,
     built once; each test gets its own copy."""
     tmp_path = tmp_path_factory.mktemp("populated")
     app_db = tmp_path / "template.duckdb"
-    store.init_db(app_db)
-    files = sorted(SNAPSHOT.glob("*.csv")) if SNAPSHOT.exists() else []
-    rows = "".join(
-        f"arxiv,{p},papers_mentioning,2023-{m:02d}-28,28,{n},test\n"
-        for m in (1, 2)
-        for p, n in (("pytorch", 140), ("tensorflow", 45))
-    ) + "".join(f"arxiv,deep-learning,papers_total,2023-{m:02d}-28,28,10000,test\n" for m in (1, 2))
-    extra = tmp_path / "extra.csv"
-    extra.write_text("source,subject,metric,date,window_days,value,origin\n" + rows)
-    interchange.import_files(app_db, [*files, extra])
-    interchange.import_trends_export(app_db, Path(__file__).parent / "fixtures" / "trends" / "multiTimeline.csv")
-    with store.connect(app_db) as conn:
-        store.upsert_observations(
-            conn, [Observation("github", "pytorch/pytorch", "stars", date(2026, 11, 20), None, 99000, "test")]
-        )
-        store.refresh_summaries(conn)  # as every collection run does when it ends
+    with stopped_clock(RECORDED_NOW):
+        store.init_db(app_db)
+        seed.load(app_db)
+        rows = "".join(
+            f"arxiv,{p},papers_mentioning,2023-{m:02d}-28,28,{n},test\n"
+            for m in (1, 2)
+            for p, n in (("pytorch", 140), ("tensorflow", 45))
+        ) + "".join(f"arxiv,deep-learning,papers_total,2023-{m:02d}-28,28,10000,test\n" for m in (1, 2))
+        extra = tmp_path / "extra.csv"
+        extra.write_text("source,subject,metric,date,window_days,value,origin\n" + rows)
+        interchange.import_files(app_db, [extra])
+        interchange.import_trends_export(app_db, Path(__file__).parent / "fixtures" / "trends" / "multiTimeline.csv")
+        with store.connect(app_db) as conn:
+            star = Observation("github", "pytorch/pytorch", "stars", date(2026, 11, 20), None, 99000, "test")
+            store.upsert_observations(conn, [star])
+            store.refresh_summaries(conn)  # as every collection run does when it ends
     return app_db
 
 
@@ -87,11 +86,30 @@ def test_every_page_on_a_populated_database(populated: Path, page: str):
 
 def test_overview_shows_projects_and_verdict_summary(populated: Path):
     at = render("overview")
-    table = at.dataframe[0].value
-    assert set(table["Project"]) == {"TensorFlow", "PyTorch", "JAX", "Keras", "PyTorch Lightning"}
-    assert table.set_index("Project").at["PyTorch", "Stars"] == "99.0K"
+    table = at.dataframe[0].value.set_index("Project")
+    assert set(table.index) == {"TensorFlow", "PyTorch", "JAX", "Keras", "PyTorch Lightning", "Apache MXNet"}
+    assert table.at["PyTorch", "Stars"] == "99.0K"
+    assert table.at["PyTorch", "stars as of"] == "2026-11-20", "a date, not a timestamp; two days old is fresh"
+    assert table.at["JAX", "stars as of"] == "2025-06-26 ⚠ stale"
+    assert table.at["PyTorch", "Downloads per 30 days"] == "84.5M", "the shipped 30-day windows count"
+    assert table.at["PyTorch", "Research share"] == "75.7%", "arXiv months stored: the best rung (140 of 185)"
     labels = {m.label: m.value for m in at.metric}
-    assert int(labels["supported"]) > 0 and int(labels["uncheckable"]) == 31
+    assert int(labels["✅ supported"]) > 0 and int(labels["➖ uncheckable"]) == 32
+
+
+def test_overview_headlines_are_computed_from_the_data(populated: Path):
+    text = " ".join(m.value for m in render("overview").markdown)
+    assert "**GitHub stars**: TensorFlow leads with 197.2K on 2026-08-22, ahead of PyTorch" in text
+    assert "since records began (2018-12-18)" in text
+    assert "**PyPI downloads**: PyTorch leads with 84.5M per 30 days on 2026-03-31" in text
+    assert "since 2024-05-01" in text
+    assert "**Research mentions**: PyTorch leads" in text
+
+
+def test_the_shipped_history_is_announced_with_its_last_day(populated: Path):
+    notes = " ".join(m.value for m in render("overview").info)
+    assert "real history shipped with ecotrends" in notes and "github up to 2026-11-20" in notes
+    assert ".venv/bin/ecotrends collect" in notes
 
 
 def test_compare_choices_are_kept_in_the_url(populated: Path):
@@ -117,7 +135,8 @@ def test_compare_choices_are_kept_in_the_url(populated: Path):
     xs = pytorch["x"]
     if isinstance(xs, dict):  # plotly ships numeric arrays as base64 typed arrays
         xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"])
-    assert min(xs) == (date(2023, 1, 28) - date(2016, 8, 13)).days, "days since the repository's creation"
+    # the 28-day arXiv window ending 2023-01-28 is drawn at its middle, 2023-01-14
+    assert min(xs) == (date(2023, 1, 14) - date(2016, 8, 13)).days, "days since the repository's creation"
     assert at.query_params["show"] in ("values", ["values"]), "the URL follows the last change, not the one before"
     assert not at.exception
 
@@ -204,49 +223,84 @@ def test_compare_opens_on_the_choices_of_a_shared_link(populated: Path):
     assert widget(at, "slider", "Rolling mean (points)").value == 3
 
 
+def claim_links(at: AppTest) -> list[str]:
+    """The claims listed on the report cards, by id (each is a link to its evidence)."""
+    return [link.proto.query_string.removeprefix("claim=") for link in at.get("page_link")]
+
+
 def test_every_claims_control_answers_three_changes_in_a_row(populated: Path):
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("sections/claims.py")
     at.run()
-    claims = queries.claim_checks(str(populated))
+    claims = queries.claim_checks(str(populated)).set_index("claim_id")
+    assert claim_links(at) == list(claims.index), "every claim of every article, in the register's reading order"
 
-    articles = sorted(claims["article"].unique())
+    articles = list(dict.fromkeys(claims["article"]))
     for chosen in ([articles[0]], [articles[0], articles[1]], [articles[2]]):
         widget(at, "multiselect", "Article").set_value(chosen).run()
-        assert set(at.dataframe[0].value["article"]) == set(chosen)
+        assert set(claims.loc[claim_links(at), "article"]) == set(chosen)
+        assert len(at.expander) == len(chosen)
     widget(at, "multiselect", "Article").set_value([]).run()
 
-    for chosen in (["uncheckable"], ["supported"], ["uncheckable", "supported"]):
+    for chosen in (["uncheckable"], ["supported"], ["contradicted", "partly_supported"]):
         widget(at, "multiselect", "Verdict").set_value(chosen).run()
-        assert {v.split(" ", 1)[1] for v in at.dataframe[0].value["verdict"]} == set(chosen)
+        assert set(claims.loc[claim_links(at), "verdict"]) == set(chosen)
         assert url(at, "verdict") == ",".join(chosen)
     widget(at, "multiselect", "Verdict").set_value([]).run()
 
     for chosen in (["jax"], ["tensorflow"], ["pytorch-lightning", "pytorch"]):
         widget(at, "multiselect", "Subject").set_value(chosen).run()
-        subjects = at.dataframe[0].value["subject"]
-        assert all(any(x.strip() in chosen for x in row.split(",")) for row in subjects)
+        involved = claims.loc[claim_links(at), "involves"]
+        assert len(involved) and all(any(x.strip() in chosen for x in row.split(",")) for row in involved)
     widget(at, "multiselect", "Subject").set_value([]).run()
 
-    ids = list(widget(at, "selectbox", "Claim").options)
-    picks = [claims.set_index("statement").index[i] for i in (3, 10, 5)]
-    for statement in picks:
-        claim_id = claims.set_index("statement").at[statement, "claim_id"]
+    for claim_id in ("tech-matchups-pytorch-stars-2023", "choosing-guide-two-horse-race", "aftab-2023-tf-release-2015"):
         widget(at, "selectbox", "Claim").set_value(claim_id).run()
         assert widget(at, "selectbox", "Claim").value == claim_id
         assert url(at, "claim") == claim_id
-        assert statement.split(" ")[0] in at.subheader[0].value
-    assert len(ids) == len(claims)
+        assert claims.at[claim_id, "statement"][:30] in at.subheader[0].value
+        assert at.get("plotly_chart"), f"{claim_id} is shown with its chart"
+
+
+def test_claims_page_opens_on_a_claim_with_a_chart_and_follows_links(populated: Path):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("sections/claims.py")
+    at.run()
+    first = widget(at, "selectbox", "Claim").value
+    assert queries.claim_checks(str(populated)).set_index("claim_id").at[first, "verdict"] != "uncheckable"
+    assert at.get("plotly_chart")
+
+    at.query_params["claim"] = "tech-matchups-tf-stars-2023"  # a link from a report card or from Compare
+    at.run()
+    assert widget(at, "selectbox", "Claim").value == "tech-matchups-tf-stars-2023"
+
+
+def test_claims_report_card_summarises_each_article(populated: Path):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("sections/claims.py")
+    at.run()
+    labels = [expander.label for expander in at.expander]
+    assert len(labels) == 5
+    tech = next(label for label in labels if label.startswith("Tech Matchups"))
+    assert "claims:" in tech and "supported" in tech
+
+
+def test_a_filter_that_leaves_nothing_says_why(populated: Path):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("sections/claims.py")
+    at.query_params["verdict"] = "contradicted"
+    at.query_params["subject"] = "pytorch-lightning"
+    at.run()
+    assert any("No claim matches all of these filters" in info.value for info in at.info)
 
 
 def test_claims_filters_by_verdict_and_shows_the_explanation(populated: Path):
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("sections/claims.py")
     at.run()
-    verdict_filter = next(m for m in at.multiselect if m.label == "Verdict")
-    verdict_filter.set_value(["uncheckable"]).run()
-    shown = at.dataframe[0].value
-    assert len(shown) == 31 and shown["verdict"].str.contains("uncheckable").all()
+    widget(at, "multiselect", "Verdict").set_value(["uncheckable"]).run()
+    shown = claim_links(at)
+    assert len(shown) == 32
     assert any("Not checkable" in m.value for m in at.markdown)
 
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from collectors import interchange, store
-from tests.conftest import SHARED
+from collectors import seed, store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,9 +44,7 @@ def free_port() -> int:
 def app_url(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("browser") / "app.duckdb"
     store.init_db(db)
-    snapshot = sorted((SHARED / "snapshot" / "observations").glob("*.csv"))
-    if snapshot:
-        interchange.import_files(db, snapshot)
+    seed.load(db)  # what `make app` loads into a new database
     with store.connect(db) as conn:  # a failed collection whose error names a URL, as offline runs do
         run_id = store.start_run(conn, "github", "collect")
         store.finish_run(conn, run_id, "failed", 0, 1, FAILED_RUN_ERROR)
@@ -84,7 +81,7 @@ def test_every_page_renders_without_errors_in_chromium(app_url: str):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         for name in PAGES:
-            page.goto(f"{app_url}/{name}", wait_until="domcontentloaded")
+            page.goto(f"{app_url}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
             page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
             page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=60_000)
             page.wait_for_timeout(500)
@@ -150,11 +147,11 @@ def test_controls_answer_every_click_in_chromium(app_url: str):
 
         titles = []
         for show, expected in (("share of total", "% of the chosen projects"),
-                               ("growth rate", "% change from the previous point"), ("values", "stars")):  # fmt: skip
+                               ("growth rate", "% change from the previous period"), ("values", "stars")):  # fmt: skip
             sidebar.locator("label").filter(has_text=show).click()
             settled(page)
             titles.append(wait_for_chart(page, "figure._fullLayout.yaxis.title.text", expected))
-        assert titles == ["% of the chosen projects", "% change from the previous point", "stars"], titles
+        assert titles == ["% of the chosen projects", "% change from the previous period", "stars"], titles
 
         page.goto(f"{app_url}/claims", wait_until="domcontentloaded")
         page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
@@ -180,7 +177,7 @@ def test_error_texts_show_urls_as_written(app_url: str):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{app_url}/overview", wait_until="domcontentloaded")
+        page.goto(f"{app_url}/", wait_until="domcontentloaded")  # the Overview is the default page
         page.wait_for_selector("[data-testid='stAlertContentError']", timeout=60_000)
         text = " ".join(page.locator("[data-testid='stAlertContentError']").all_inner_texts())
         browser.close()

@@ -66,8 +66,10 @@ def test_the_real_register_loads_and_validates():
     assert len(articles) == 5
     assert {a.file for a in articles} == {p.name for p in ARTICLES.glob("*.txt")} or not ARTICLES.exists()
     kinds = {c.kind for c in registered}
-    assert kinds == {"value", "share", "comparison", "growth", "release_date", "uncheckable"}
+    assert kinds == {"value", "share", "comparison", "rank", "growth", "release_date", "uncheckable"}
     assert any(c.contradicts for c in registered), "contradictions between articles are registered"
+    two_horse = next(c for c in registered if c.id == "choosing-guide-two-horse-race")
+    assert two_horse.alternatives == ("keras", "jax", "mxnet"), "a two-horse race is measured against the field"
 
 
 @pytest.mark.parametrize(
@@ -81,10 +83,16 @@ def test_value_within_tolerance_at_some_point_of_the_period(db, tmp_path, claime
     assert "archive A" in result["v"][2]
 
 
+def test_value_names_the_day_the_claimed_level_was_reached(db, tmp_path):
+    explanation = verdicts(db, tmp_path, claim("v", claimed_value=65000, tolerance=0.1), STARS)["v"][2]
+    assert "first reached on 2023-07-01" in explanation
+    assert "Judged on daily star counts" in explanation and "covering 2023-01-01..2023-12-31" in explanation
+
+
 ARXIV = "".join(
     f"arxiv,pytorch,papers_mentioning,2023-{m:02d}-28,28,72,q\narxiv,tensorflow,papers_mentioning,2023-{m:02d}-28,28,28,q\n"
     f"arxiv,deep-learning,papers_total,2023-{m:02d}-28,28,1000,q\n"
-    for m in (1, 2, 3)
+    for m in range(1, 13)
 )
 
 
@@ -104,7 +112,7 @@ def test_share_between_subjects(db, tmp_path, claimed, verdict):
     )
     result = verdicts(db, tmp_path, register, ARXIV)
     assert result["s"][:2] == (verdict, pytest.approx(72.0))
-    assert "72.0%" in result["s"][2] and "pytorch 216, tensorflow 84" in result["s"][2]
+    assert "72.0%" in result["s"][2] and "pytorch 864, tensorflow 336" in result["s"][2]
 
 
 def test_share_of_all_deep_learning_papers(db, tmp_path):
@@ -120,7 +128,7 @@ def test_share_of_all_deep_learning_papers(db, tmp_path):
     result = verdicts(db, tmp_path, register, ARXIV)
     assert result["dl"][0] == "contradicted"
     assert result["dl"][1] == pytest.approx(7.2)
-    assert "216 of 3,000 deep-learning papers" in result["dl"][2]
+    assert "named in 864 of 12,000 papers: 7.20%" in result["dl"][2]
 
 
 def test_comparison_and_growth(db, tmp_path):
@@ -130,40 +138,132 @@ def test_comparison_and_growth(db, tmp_path):
         + claim("up", kind="growth", direction="up")
         + claim("down", kind="growth", direction="down")
     )
-    result = verdicts(db, tmp_path, register, STARS)
+    stars = STARS + "github,tensorflow/tensorflow,stars,2023-12-31,,181000,archive A\n"
+    result = verdicts(db, tmp_path, register, stars)
     assert result["bigger"][0] == "supported" and result["smaller"][0] == "contradicted"
-    assert "tensorflow averaged 180,000 stars" in result["bigger"][2] and "65,000 for pytorch" in result["bigger"][2]
+    assert "tensorflow averaged 180,500 against 65,000 for pytorch" in result["bigger"][2]
+    assert "ahead on 1 of 1 common days" in result["bigger"][2]
     assert result["up"][0] == "supported" and result["down"][0] == "contradicted"
     assert "+16.7%" in result["up"][2]  # 60,000 in the first quarter of the points, 70,000 in the last
 
 
-@pytest.mark.parametrize(
-    ("start", "end", "month", "verdict"),
-    [
-        ("2016-01-01", "2016-12-31", None, "supported"),
-        ("2016-09-01", "2016-09-30", 9, "inaccurate"),
-        ("2017-01-01", "2017-12-31", None, "inaccurate"),
-        ("2015-01-01", "2015-12-31", None, "contradicted"),
-        ("2019-01-01", "2019-12-31", None, "contradicted"),
-    ],
-)
-def test_release_date_against_repository_creation_and_first_upload(db, tmp_path, start, end, month, verdict):
+def window_rows(package: str, per_day: int, months: range = range(1, 13), year: int = 2021) -> str:
+    return "".join(f"pypi,{package},downloads,{year}-{m:02d}-28,30,{per_day * 30},top-pypi\n" for m in months)
+
+
+def test_a_rank_is_measured_against_every_alternative(db, tmp_path):
+    """ "A two-horse race" passes only when no other framework beats one of the two horses."""
+    rows = window_rows("tensorflow", 900) + window_rows("torch", 500) + window_rows("keras", 700)
+    rows += window_rows("jax", 100) + window_rows("mxnet", 50)
+    register = claim(
+        "race", kind="rank", subjects=["tensorflow", "pytorch"], alternatives=["keras", "jax", "mxnet"],
+        source="pypi", metric="downloads_without_mirrors", period_start="2021-01-01", period_end="2021-12-31",
+    ) + claim(
+        "among-top-two", kind="rank", subjects=["pytorch"], alternatives=["tensorflow", "keras"], top=2,
+        source="pypi", metric="downloads_without_mirrors", period_start="2021-01-01", period_end="2021-12-31",
+    ) + claim(
+        "leader", kind="rank", subjects=["jax"], alternatives=["tensorflow"], top=1,
+        source="pypi", metric="downloads_without_mirrors", period_start="2021-01-01", period_end="2021-12-31",
+    )  # fmt: skip
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["race"][0] == "inaccurate", "Keras out-downloads PyTorch"
+    assert "1. tensorflow 27,000 per 30 days, 2. keras 21,000 per 30 days, 3. pytorch 15,000" in result["race"][2]
+    assert result["among-top-two"][0] == "contradicted", "third behind TensorFlow and Keras: not among the top two"
+    assert result["leader"][0] == "contradicted"
+
+
+def test_the_evidence_ladder_takes_the_best_series_that_covers_the_period(db, tmp_path):
+    daily = "".join(
+        f"pypi,torch,downloads_without_mirrors,2021-{m:02d}-{d:02d},1,{1000 + d},pypistats\n"
+        for m in range(1, 13) for d in (1, 15)
+    )  # fmt: skip
+    register = claim(
+        "g", kind="growth", direction="up", source="pypi", metric="downloads_without_mirrors",
+        period_start="2021-01-01", period_end="2021-12-31",
+    ) + claim(
+        "g-later", kind="growth", direction="up", source="pypi", metric="downloads_without_mirrors",
+        period_start="2021-07-01", period_end="2022-06-30",
+    )  # fmt: skip
+    rows = daily + window_rows("torch", 500) + window_rows("torch", 900, year=2022)
+    result = verdicts(db, tmp_path, register, rows)
+    assert "Judged on PyPI Stats downloads without mirrors (daily) (rung 1" in result["g"][2]
+    assert "pypistats" in result["g"][2]
+    assert "Judged on top-PyPI download counts" in result["g-later"][2] and "(rung 4" in result["g-later"][2]
+
+
+def test_too_little_of_the_period_covered_is_no_data_with_the_coverage_stated(db, tmp_path):
+    rows = "github,pytorch/pytorch,stars,2023-11-01,,70000,a\ngithub,pytorch/pytorch,stars,2023-12-31,,71000,a\n"
+    result = verdicts(db, tmp_path, claim("v", claimed_value=70000, tolerance=0.1), rows)
+    assert result["v"][0] == "no_data"
+    assert "covers only 2023-11-01..2023-12-31 of the claimed 2023-01-01..2023-12-31 (17%)" in result["v"][2]
+    assert "at least 50% is needed" in result["v"][2]
+
+
+def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
+    rows = (
+        "github,pytorch/pytorch,stars,2023-01-01,,60000,a\ngithub,pytorch/pytorch,stars,2023-12-31,,66000,a\n"
+        "github,tensorflow/tensorflow,stars,2023-01-01,,100000,a\n"
+        "github,tensorflow/tensorflow,stars,2023-12-31,,125000,a\n"
+    )
+    register = claim("fast", kind="growth", direction="up", relative_to=["tensorflow"]) + claim(
+        "grows", kind="growth", direction="up"
+    )
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["grows"][0] == "supported"
+    assert result["fast"][0] == "inaccurate" and "tensorflow +25.0%, as fast or faster" in result["fast"][2]
+
+
+def test_crossover_reports_the_day_one_overtook_the_other(db, tmp_path):
+    rows = "".join(
+        f"pypi,torch,downloads,2021-{m:02d}-28,30,{30 * (100 + 20 * m)},w\n"
+        f"pypi,tensorflow,downloads,2021-{m:02d}-28,30,{30 * 200},w\n"
+        for m in range(1, 13)
+    )
+    register = claim(
+        "overtook", kind="crossover", subjects=["pytorch", "tensorflow"], source="pypi",
+        metric="downloads_without_mirrors", period_start="2021-04-01", period_end="2021-12-31",
+    ) + claim(
+        "too-late", kind="crossover", subjects=["pytorch", "tensorflow"], source="pypi",
+        metric="downloads_without_mirrors", period_start="2021-09-01", period_end="2021-12-31",
+    )  # fmt: skip
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["overtook"][0] == "supported" and "pytorch overtook tensorflow on 2021-06-28" in result["overtook"][2]
+    assert result["too-late"][0] == "inaccurate", "it happened before the claimed period"
+
+
+def test_a_claim_only_partly_measured_says_what_was_not_measured(db, tmp_path):
+    register = claim("p", kind="growth", direction="up", unmeasured="the growth of its ecosystem of libraries")
+    result = verdicts(db, tmp_path, register, STARS)
+    assert result["p"][0] == "partly_supported"
+    assert "Not measured: the growth of its ecosystem of libraries." in result["p"][2]
+
+
+def milestones(db: Path) -> None:
     with store.connect(db) as conn:
         store.record_event(conn, "github", "pytorch/pytorch", "created", date(2016, 8, 13), "GET /repos")
+        store.record_event(conn, "release", "pytorch", "first_public_release", date(2017, 1, 18), "version 0.1.6: tag")
         store.record_event(conn, "pypi", "torch", "first_release", date(2018, 12, 7), "GET /pypi/torch/json")
-    extra = {"claimed_month": month} if month else {}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "verdict", "meaning"),
+    [
+        ("2017-01-01", "2017-12-31", "supported", "holds the first public release"),
+        ("2016-01-01", "2016-12-31", "inaccurate", "holds the repository's creation (2016-08-13) but not"),
+        ("2016-09-01", "2016-09-30", "contradicted", "holds none of these milestones"),
+        ("2018-01-01", "2018-12-31", "inaccurate", "holds the first PyPI upload (2018-12-07)"),
+        ("2019-01-01", "2019-12-31", "contradicted", "holds none of these milestones"),
+    ],
+)
+def test_release_date_distinguishes_creation_public_release_and_upload(db, tmp_path, start, end, verdict, meaning):
+    milestones(db)
     register = claim(
-        "r",
-        kind="release_date",
-        metric="created",
-        claimed_value=int(start[:4]),
-        period_start=start,
-        period_end=end,
-        **extra,
+        "r", kind="release_date", metric="created", claimed_value=int(start[:4]), period_start=start, period_end=end
     )
     verdict_row = verdicts(db, tmp_path, register)["r"]
     assert verdict_row[0] == verdict
-    assert "created on 2016-08-13" in verdict_row[2] and "uploaded to PyPI on 2018-12-07" in verdict_row[2]
+    assert meaning in verdict_row[2]
+    assert "repository created 2016-08-13; first public release 2017-01-18 (version 0.1.6)" in verdict_row[2]
 
 
 def test_no_data_names_the_command_that_fills_it(db, tmp_path):
@@ -177,16 +277,19 @@ def test_no_data_names_the_command_that_fills_it(db, tmp_path):
     assert "ecotrends collect --source github" in result["old"][2]
 
 
-def test_uncheckable_keeps_its_reason_and_proxy(db, tmp_path):
+def test_uncheckable_keeps_its_reason_and_shows_its_proxy_as_a_proxy(db, tmp_path):
     register = claim(
         "u",
         kind="uncheckable",
         source="none",
-        metric="training_speed",
-        reason="no source measures it.",
+        metric="community_size",
+        reason="no threshold for 'large'",
         proxy="github stars",
     )
-    assert verdicts(db, tmp_path, register)["u"][0] == "uncheckable"
+    verdict, _, explanation = verdicts(db, tmp_path, register, STARS)["u"]
+    assert verdict == "uncheckable"
+    assert "no threshold for 'large'" in explanation
+    assert "Proxy, not a check: daily star counts" in explanation and "pytorch 65,000" in explanation
 
 
 def test_break_in_the_period_is_named(db, tmp_path):
@@ -197,7 +300,7 @@ def test_break_in_the_period_is_named(db, tmp_path):
         direction="up",
         source="pypi",
         metric="downloads_without_mirrors",
-        period_start="2026-08-01",
+        period_start="2026-08-10",
         period_end="2026-08-31",
     )
     assert "PyPI stops counting .metadata fetches (2026-08-24)" in verdicts(db, tmp_path, register, rows)["g"][2]
@@ -227,15 +330,62 @@ def test_bad_register_entries_name_file_claim_and_field(tmp_path, entry, problem
     assert str(path) in str(error.value) and problem in str(error.value)
 
 
-@pytest.mark.skipif(not (SHARED / "snapshot" / "observations").exists(), reason="../shared/snapshot is absent")
-def test_article_star_claims_get_the_verdicts_the_snapshot_supports(db):
-    interchange.import_files(db, sorted((SHARED / "snapshot" / "observations").glob("*.csv")))
-    rows = dict(query(db, "select claim_id, verdict from claim_checks where source = 'github' and metric = 'stars'"))
-    assert rows["tech-matchups-pytorch-stars-2023"] == "supported"  # 61,332 .. 74,005 during 2023
-    assert rows["tech-matchups-tf-stars-2023"] == "supported"  # 170,031 on 2023-01-01
-    assert rows["aftab-2023-tf-dominant-force"] == "supported"
-    contradictions = query(db, "select count(*) from claim_contradictions")[0][0]
+def checks_on(seeded: Path) -> dict[str, tuple]:
+    rows = query(seeded, "select claim_id, verdict, measured_value, decisive_date, explanation from claim_checks")
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_verdicts_on_the_shipped_history_with_the_numbers_behind_them(seeded: Path):
+    checks = checks_on(seeded)
+
+    verdict, measured, decisive, explanation = checks["tech-matchups-pytorch-stars-2023"]
+    assert (verdict, measured, decisive) == ("supported", 65000, date(2023, 4, 9))
+    assert "ranged from 61,332 (2023-01-01) to 74,005 (2023-12-31)" in explanation
+
+    verdict, measured, _, explanation = checks["tech-matchups-tf-stars-2023"]
+    assert (verdict, measured) == ("supported", 170031)
+    assert "0.02% below the lowest value" in explanation
+
+    verdict, _, _, explanation = checks["choosing-guide-two-horse-race"]
+    assert verdict == "inaccurate"
+    assert "1. tensorflow 9,332,765 per 30 days, 2. keras 2,143,670 per 30 days, 3. pytorch 1,560,474" in explanation
+
+    assert checks["indepth-comparison-pytorch-release-2016-09"][0] == "contradicted"
+    assert checks["choosing-guide-pytorch-release-2016"][0] == "inaccurate"
+    assert checks["aftab-2023-pytorch-release-2017"][:3] == ("supported", 2017, date(2017, 1, 18))
+    assert checks["aftab-2023-tf-dominant-force"][0] == "partly_supported"
+    assert "Not measured: whether TensorFlow leads" in checks["aftab-2023-tf-dominant-force"][3]
+    assert checks["qualitythought-2025-two-leading"][0] == "supported"
+    assert "Places by mean count: 1. pytorch 56,070,4" in checks["qualitythought-2025-two-leading"][3]
+    assert "per 30 days, 2. tensorflow 24,738,8" in checks["qualitythought-2025-two-leading"][3]
+
+    verdict, _, _, explanation = checks["choosing-guide-pytorch-academia-dominant"]
+    assert verdict == "supported", "judged on the conference-paper series where no arXiv months are stored"
+    assert "conference papers whose full text mentions" in explanation
+    assert "(rung 2 of the evidence ladder)" in explanation
+    assert "pytorch averaged 1,460 against 444 per year for tensorflow" in explanation
+
+    contradictions = query(seeded, "select count(*) from claim_contradictions")[0][0]
     assert contradictions >= 3
+
+
+def test_on_the_shipped_history_no_data_only_where_the_seed_has_no_series_for_the_period(seeded: Path):
+    """Done-when of "real answers on first start": no_data is given only where no rung covers half the period."""
+    rows = query(
+        seeded,
+        """
+        select c.claim_id, max(v.coverage)
+        from claim_checks as c
+        left join claim_coverage as v using (claim_id)
+        where c.verdict = 'no_data'
+        group by c.claim_id
+        """,
+    )
+    assert rows, "the seed holds no arXiv months nor Trends, so some research and interest claims wait for data"
+    assert all(coverage is None or coverage < 0.5 for _, coverage in rows), rows
+    verdicts_seen = dict(query(seeded, "select verdict, count(*) from claim_checks group by verdict"))
+    assert verdicts_seen["supported"] + verdicts_seen["partly_supported"] > 15
+    assert verdicts_seen["inaccurate"] + verdicts_seen["contradicted"] >= 4, "the articles are not always right"
 
 
 @pytest.mark.skipif(not ARTICLES.exists(), reason="../shared/articles is absent")

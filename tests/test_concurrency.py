@@ -28,7 +28,7 @@ PAGE_QUERIES = (
     "select * from source_freshness",
     "select * from claim_checks",
     "select * from github_stars_daily order by repo, date",
-    "select * from claim_series where source = 'github' and metric = 'stars'",
+    "select * from project_series where source = 'github' and metric = 'stars'",
     "select * from collection_runs order by run_id desc limit 200",
 )
 WRITER = """
@@ -205,8 +205,9 @@ def test_app_never_renders_raw_html_from_data(db: Path, tmp_path: Path, monkeypa
     path = tmp_path / "hostile.csv"
     path.write_text(
         "source,subject,metric,date,window_days,value,origin\n"
-        f'github,pytorch/pytorch,stars,2023-06-01,,65000,"{hostile}"\n'
-    )
+        f'github,pytorch/pytorch,stars,2023-01-01,,61000,"{hostile}"\n'
+        f'github,pytorch/pytorch,stars,2023-12-31,,74000,"{hostile}"\n'
+    )  # a whole year, so the claim is judged and its origin shown
     interchange.import_files(db, [path])
     monkeypatch.setenv("ECOTRENDS_DB", str(db))
     sources = "\n".join(p.read_text() for p in (ROOT / "app").rglob("*.py"))

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors.config import DEFAULT_PROJECTS_FILE, load_projects
+from collectors.config import DEFAULT_PROJECTS_FILE, collected, load_projects
 from collectors.errors import ConfigError
 
 VALID_ENTRY = """
@@ -16,9 +16,10 @@ trends_term = "pytorch"
 """
 
 
-def test_default_projects_are_the_five_frameworks():
+def test_default_projects_are_the_five_frameworks_and_archived_mxnet():
     projects = load_projects(DEFAULT_PROJECTS_FILE)
-    assert [p.id for p in projects] == ["tensorflow", "pytorch", "jax", "keras", "pytorch-lightning"]
+    assert [p.id for p in projects] == ["tensorflow", "pytorch", "jax", "keras", "pytorch-lightning", "mxnet"]
+    assert [p.id for p in collected(projects)] == ["tensorflow", "pytorch", "jax", "keras", "pytorch-lightning"]
     tensorflow = projects[0]
     assert tensorflow.github == "tensorflow/tensorflow"
     assert len(tensorflow.pypi) > 1, "TensorFlow is published as more than one package"
@@ -26,8 +27,9 @@ def test_default_projects_are_the_five_frameworks():
 
 def test_adding_a_project_is_one_entry(tmp_path: Path):
     path = tmp_path / "projects.toml"
-    path.write_text(DEFAULT_PROJECTS_FILE.read_text() + VALID_ENTRY.replace("pytorch", "mxnet").replace("torch", "mx"))
-    assert load_projects(path)[-1].github == "mxnet/mxnet"
+    chainer = VALID_ENTRY.replace("pytorch", "chainer").replace("torch", "ch")
+    path.write_text(DEFAULT_PROJECTS_FILE.read_text() + chainer)
+    assert load_projects(path)[-1].github == "chainer/chainer"
 
 
 @pytest.mark.parametrize(

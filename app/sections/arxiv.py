@@ -1,39 +1,45 @@
-"""arXiv: monthly metadata mentions, the share among the frameworks and of all deep-learning papers."""
+"""Research: arXiv metadata mentions per month, their shares, and the conference-paper series (full text)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app import queries, ui
 
-db, projects, chosen = ui.source_page("arXiv mentions", ".venv/bin/ecotrends backfill --source arxiv")
-breaks = queries.breaks(db, "arxiv", "papers_mentioning")
-command = ".venv/bin/ecotrends backfill --source arxiv   # every month since 2015"
+db, projects, chosen = ui.source_page("Research mentions", "seed", "backfill --source arxiv")
 frames = queries.series_group(db, ("arxiv", "arxiv_share"), chosen)
 mentions = frames["arxiv"]
-ui.series_panel(
-    mentions, projects, "Papers mentioning each project, per month", "papers", breaks, "No arXiv counts yet.", command
-)
+share = pd.DataFrame()
 if not mentions.empty:
     share = mentions.copy()
     share["value"] = 100 * share["value"] / share.groupby("date")["value"].transform("sum")
-    ui.series_panel(share, projects, "Share among the chosen projects", "% of their mentions", breaks, "", command)
-ui.series_panel(
-    frames["arxiv_share"],
+    share = share[share.groupby("date")["project_id"].transform("nunique") > 1]  # a lone project is not a share
+papers = queries.series(db, "papers", chosen)
+breaks = queries.breaks(db, "arxiv", "papers_mentioning")
+ui.panels(
+    [
+        ui.Panel(mentions, "arXiv papers mentioning each project, per month", "papers per 30 days",
+                 "no arXiv months", ("backfill --source arxiv",), per_days=30),
+        ui.Panel(share, "Share among the chosen projects (arXiv)", "% of their mentions", "no arXiv months",
+                 ("backfill --source arxiv",), caption="Only months in which at least two chosen projects are named."),
+        ui.Panel(frames["arxiv_share"], "Share of all deep-learning papers (arXiv)",
+                 "% of papers in cs.LG, cs.CV, cs.CL, cs.AI, cs.NE, stat.ML", "no arXiv months",
+                 ("backfill --source arxiv",)),
+        ui.Panel(papers, "Conference papers mentioning each framework (full text, yearly)", "papers per year",
+                 "no conference-paper series", ("seed",), per_days=365,
+                 caption="Accepted papers of NeurIPS, ICLR, ICML, CVPR, ECCV, ICCV, ACL, EMNLP and NAACL whose full "
+                 "text mentions PyTorch and not TensorFlow, or the reverse (Horace He's data; 2022: ICLR submissions "
+                 "only). A different basis from arXiv metadata."),
+    ],
     projects,
-    "Share of all deep-learning papers",
-    "% of papers in cs.LG, cs.CV, cs.CL, cs.AI, cs.NE, stat.ML",
-    breaks,
-    "No arXiv counts yet.",
-    command,
-)
+    {"arXiv papers mentioning each project, per month": breaks},
+)  # fmt: skip
 denominator = queries.arxiv_denominator(db)
-st.subheader("Denominator: deep-learning papers per month")
-if denominator.empty:
-    ui.empty_state("No denominator counts yet.", command)
-else:
+if not denominator.empty:
+    st.subheader("Denominator: deep-learning papers per month")
     st.bar_chart(denominator, x="month", y="papers_total", height=240)
 st.caption(
-    "Counts of papers whose title, abstract or comments name the project (metadata only, never full text), in the "
-    "deep-learning categories. They count papers that name a framework, not all papers that use it."
+    "arXiv counts are papers whose title, abstract or comments name the project (metadata only, never full text), in "
+    "the deep-learning categories: papers that name a framework, not all papers that use it."
 )

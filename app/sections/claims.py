@@ -1,4 +1,4 @@
-"""Claims: every registered claim with its verdict, the evidence chart and contradictions side by side."""
+"""Claims: a report card per article, each claim with its verdict, the decisive numbers and its evidence chart."""
 
 from __future__ import annotations
 
@@ -8,27 +8,123 @@ import streamlit as st
 
 from app import queries, ui
 
-VERDICT_ICONS = {"supported": "✅", "inaccurate": "🟠", "contradicted": "❌", "no_data": "⏳", "uncheckable": "➖"}
-SERIES_FOR = {(s.source, s.metric): s.key for s in queries.SERIES}
+JUDGED = ("supported", "partly_supported", "inaccurate", "contradicted")
+MILESTONES = {
+    "repository_created": ("repository created", "circle-open"),
+    "first_public_release": ("first public release", "star"),
+    "first_pypi_upload": ("first PyPI upload", "square"),
+}
+
+
+def decisive(claim: pd.Series) -> str:
+    """The numbers that decide a claim, in a few words."""
+    measured, claimed = claim["measured_value"], claim["claimed_value"]
+    when = f" ({ui.day(claim['decisive_date'])})" if pd.notna(claim["decisive_date"]) else ""
+    if claim["verdict"] in ("uncheckable", "no_data"):
+        return ""
+    if claim["kind"] == "release_date":
+        return f"claimed {claimed:.0f}; decisive milestone{when}"
+    if claim["kind"] == "share":
+        return f"claimed {claimed:g}%; measured {measured:.1f}%"
+    if claim["kind"] == "value":
+        return f"claimed {ui.human(claimed)}; measured {ui.human(measured)}{when}"
+    if claim["kind"] == "growth":
+        return f"{measured:+.1f}% over the period{when}"
+    return f"judged on data up to{when}" if when else ""
+
+
+def summary_line(claims: pd.DataFrame) -> str:
+    counts = claims["verdict"].value_counts()
+    parts = [f"{counts[v.name]} {v.label}" for v in ui.VERDICTS if counts.get(v.name)]
+    return f"{len(claims)} claims: " + ", ".join(parts) + "."
+
+
+def evidence_chart(claim: pd.Series) -> go.Figure | None:
+    """The points the claim was judged on (or its proxy), over the claimed period, with the claim drawn on it."""
+    points = queries.claim_evidence(db, claim["claim_id"])
+    if points.empty:
+        return None
+    frame = points.copy()
+    label = frame["label"].iloc[0]
+    is_share = frame["denominator"].notna().all() and claim["metric"].startswith("share")
+    if is_share:
+        frame["value"] = 100 * frame["value"] / frame["denominator"]
+        y_title = "% of all papers"
+    else:
+        frame["value"] = frame["per_day"] * frame["unit_days"]
+        unit = claim["unit"] if isinstance(claim["unit"], str) and claim["unit"] not in ("percent", "year") else "value"
+        y_title = ("stars" if claim["metric"] == "stars" else unit) + (frame["unit_label"].iloc[0] or "")
+    figure = ui.line_chart(frame, palette, names, y_title)
+    figure.add_vrect(
+        x0=claim["period_start"], x1=claim["period_end"], fillcolor="gray", opacity=0.12, line_width=0,
+        annotation_text="claimed period", annotation_position="top left",
+    )  # fmt: skip
+    if claim["kind"] == "value" and pd.notna(claim["claimed_value"]):
+        figure.add_hline(y=claim["claimed_value"], line_dash="dot", line_color="black",
+                         annotation_text=f"claimed {ui.human(claim['claimed_value'])}")  # fmt: skip
+    prefix = "Proxy, not a check" if claim["verdict"] == "uncheckable" else "Evidence"
+    figure.update_layout(title={"text": f"{prefix}: {label}", "font": {"size": 13}})
+    breaks = queries.breaks(db, claim["evidence_source"], claim["evidence_metric"])
+    ui.mark_breaks(figure, breaks, frame["date"].min(), frame["date"].max())
+    return figure
+
+
+def milestone_chart(claim: pd.Series) -> go.Figure | None:
+    """Release claims: each subject's dated milestones, with the claimed period shaded."""
+    subjects = [s.strip() for s in claim["subject"].split(",")]
+    stones = queries.milestones(db)
+    stones = stones[stones["project_id"].isin(subjects)] if not stones.empty else stones
+    if stones.empty:
+        return None
+    figure = go.Figure()
+    for milestone, (text, symbol) in MILESTONES.items():
+        rows = stones[stones["milestone"] == milestone]
+        figure.add_trace(
+            go.Scatter(
+                x=rows["date"], y=rows["project_id"].map(names), mode="markers", name=text,
+                marker={"symbol": symbol, "size": 14, "color": [palette.get(p) for p in rows["project_id"]]},
+                customdata=rows["origin"].to_numpy().reshape(-1, 1),
+                hovertemplate="%{x|%Y-%m-%d}: " + text + "<br><span style='font-size:10px'>%{customdata[0]}</span>"
+                "<extra></extra>",
+            )
+        )  # fmt: skip
+    figure.add_vrect(
+        x0=claim["period_start"], x1=claim["period_end"], fillcolor="gray", opacity=0.15, line_width=0,
+        annotation_text="claimed", annotation_position="top left",
+    )  # fmt: skip
+    figure.update_layout(
+        height=120 + 60 * len(subjects), margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=True,
+        legend={"orientation": "h", "y": -0.3}, xaxis_title="date", yaxis_title="",
+    )  # fmt: skip
+    return figure
+
 
 db = str(queries.database())
 st.title("Claims")
-st.caption("What five articles claim about TensorFlow and PyTorch adoption, each claim set against the data.")
+st.caption(
+    "What five articles comparing TensorFlow and PyTorch claim about adoption, each claim judged on the best "
+    "evidence stored. Pick a claim to see the series it was judged on."
+)
 checks = queries.claim_checks(db)
 if checks.empty:
-    ui.empty_state("The claims register is not loaded yet.", ".venv/bin/ecotrends claims check")
+    ui.empty_state("The claims register is not loaded yet.", "seed", "claims check")
     st.stop()
+projects = queries.projects(db)
+names = dict(zip(projects["project_id"], projects["name"], strict=True))
+palette = ui.colors(projects)
 
-articles = sorted(checks["article"].unique())
-verdicts = list(VERDICT_ICONS)
-subjects = sorted({s.strip() for row in checks["subject"] for s in row.split(",")})
+articles = list(dict.fromkeys(checks["article"]))
+verdicts = [v.name for v in ui.VERDICTS]
+subjects = sorted({s.strip() for row in checks["involves"] for s in row.split(",")})
 ui.url_choices("article", articles, [])
 ui.url_choices("verdict", verdicts, [])
 ui.url_choices("subject", subjects, [])
 with st.sidebar:
     chosen_articles = st.multiselect("Article", articles, key="article")
-    chosen_verdicts = st.multiselect("Verdict", verdicts, key="verdict")
-    chosen_subjects = st.multiselect("Subject", subjects, key="subject")
+    chosen_verdicts = st.multiselect("Verdict", verdicts, key="verdict", format_func=ui.verdict_label)
+    chosen_subjects = st.multiselect(
+        "Subject", subjects, key="subject", format_func=lambda s: names.get(s, s), help="any project a claim involves"
+    )
 ui.keep_in_url("article", "verdict", "subject")
 
 shown = checks
@@ -37,110 +133,75 @@ if chosen_articles:
 if chosen_verdicts:
     shown = shown[shown["verdict"].isin(chosen_verdicts)]
 if chosen_subjects:
-    shown = shown[shown["subject"].map(lambda s: any(x.strip() in chosen_subjects for x in s.split(",")))]
+    shown = shown[shown["involves"].map(lambda s: any(x.strip() in chosen_subjects for x in s.split(",")))]
 
 counts = shown["verdict"].value_counts()
-for column, verdict in zip(st.columns(len(verdicts)), verdicts, strict=True):
-    column.metric(f"{VERDICT_ICONS[verdict]} {verdict.replace('_', ' ')}", int(counts.get(verdict, 0)))
+for column, verdict in zip(st.columns(3) + st.columns(3), ui.VERDICTS, strict=True):
+    column.metric(ui.verdict_label(verdict.name), int(counts.get(verdict.name, 0)), help=verdict.meaning)
 
-table = shown.assign(verdict=shown["verdict"].map(lambda v: f"{VERDICT_ICONS[v]} {v}"))
-st.dataframe(
-    table[
-        ["verdict", "statement", "article", "subject", "period_start", "period_end", "claimed_value", "measured_value"]
-    ],
-    hide_index=True,
-    width="stretch",
-)
 if shown.empty:
+    filters = [f"{name}: {', '.join(values)}" for name, values in
+               (("articles", chosen_articles), ("verdicts", [ui.VERDICT[v].label for v in chosen_verdicts]),
+                ("subjects", chosen_subjects)) if values]  # fmt: skip
+    st.info(f"No claim matches all of these filters together ({'; '.join(filters)}). Remove one to see more.")
     st.stop()
 
+st.header("Report cards")
+for article, claims in shown.groupby("article", sort=False):
+    first = claims.iloc[0]
+    with st.expander(f"{article}: {summary_line(claims)}", expanded=len(chosen_articles) == 1):
+        st.caption(ui.plain(f"{first['author']}, {first['published']}; checked from the file {first['article_file']}."))
+        for claim in claims.itertuples():
+            numbers = decisive(pd.Series(claim._asdict()))
+            st.page_link(
+                "sections/claims.py",
+                label=f"{ui.verdict_label(claim.verdict)} · {claim.statement}" + (f" · {numbers}" if numbers else ""),
+                query_params={"claim": claim.claim_id},
+            )
+
+st.header("Evidence")
 ids = list(shown["claim_id"])
-statements = dict(zip(shown["claim_id"], shown["statement"], strict=True))
-ui.url_choice("claim", ids, ids[0])
+# The page opens on a judged claim with a series chart, else any judged claim (release claims chart milestones).
+judged = shown[shown["verdict"].isin(JUDGED)]
+with_series = judged[~judged["kind"].isin(["release_date"]) & (judged["metric"] != "created")]
+with_chart = list(with_series["claim_id"]) + list(judged["claim_id"])
+# Two articles can make the same claim: the article tells them apart in the list.
+statements = {row.claim_id: f"{row.statement} ({row.article_id})" for row in shown.itertuples()}
+ui.url_choice("claim", ids, with_chart[0] if with_chart else ids[0])
 claim_id = st.selectbox("Claim", ids, key="claim", format_func=statements.get)
 ui.keep_in_url("claim")
-claim = shown.set_index("claim_id").loc[claim_id]
+claim = shown.set_index("claim_id").loc[claim_id].copy()
+claim["claim_id"] = claim_id
 
-st.subheader(f"{VERDICT_ICONS[claim['verdict']]} {claim['verdict'].replace('_', ' ')}: {ui.plain(claim['statement'])}")
+st.subheader(f"{ui.verdict_label(claim['verdict'])}: {ui.plain(claim['statement'])}")
 st.markdown(ui.plain(claim["explanation"]))
 st.caption(
     ui.plain(
-        f"From “{claim['article']}” ({claim['author']}, {claim['published']}; file {claim['article_file']}), "
-        f"{claim['location']}. How it is checked: {claim['check_method']}"
+        f"From “{claim['article']}” ({claim['author']}, {claim['published']}), {claim['location']}. "
+        f"How it is checked: {claim['check_method']}"
     )
 )
-
-
-def evidence_chart(claim: pd.Series) -> go.Figure | None:
-    """The measured series over the claim's period, with the claimed value drawn on it."""
-    key = SERIES_FOR.get((claim["source"], claim["metric"]))
-    if claim["source"] == "pypi":
-        key = "downloads"
-    if key is None:
-        return None
-    subjects = tuple(s.strip() for s in claim["subject"].split(","))
-    start = pd.Timestamp(claim["period_start"]) - pd.Timedelta(days=180)
-    end = pd.Timestamp(claim["period_end"]) + pd.Timedelta(days=180)
-    frame = queries.series(db, key, subjects)
-    if frame.empty and key == "downloads":
-        for fallback in ("downloads_mirrors", "downloads_clickpy", "downloads_snapshot"):
-            frame = queries.series(db, fallback, subjects)
-            if not frame.empty:
-                key = fallback
-                break
-    if frame.empty:
-        return None
-    spec = queries.SERIES_BY_KEY[key]
-    frame = frame[(frame["date"] >= start) & (frame["date"] <= end)].copy()
-    if frame.empty:
-        return None
-    if spec.is_count:
-        frame["value"] = ui.per_day_values(frame)
-    projects = queries.projects(db)
-    names = dict(zip(projects["project_id"], projects["name"], strict=True))
-    figure = ui.line_chart(frame, ui.colors(projects), names, spec.unit + (" per day" if spec.is_count else ""))
-    figure.add_vrect(
-        x0=claim["period_start"],
-        x1=claim["period_end"],
-        fillcolor="gray",
-        opacity=0.12,
-        line_width=0,
-        annotation_text="claimed period",
-        annotation_position="top left",
-    )
-    if claim["kind"] == "value" and pd.notna(claim["claimed_value"]):
-        figure.add_hline(
-            y=claim["claimed_value"],
-            line_dash="dot",
-            line_color="black",
-            annotation_text=f"claimed {ui.human(claim['claimed_value'])}",
-        )
-    ui.mark_breaks(figure, queries.breaks(db, claim["source"], spec.metric), start, end)
-    return figure
-
-
-if claim["verdict"] == "uncheckable":
-    st.info("No collected source can check this claim, so there is no chart.")
-elif claim["kind"] == "release_date" or claim["metric"] == "created":
-    st.info("Release-date claims are checked against dates, not a series: see the explanation above.")
+if claim["kind"] == "release_date" or claim["metric"] == "created":
+    figure = milestone_chart(claim)
+elif claim["verdict"] == "uncheckable" and not isinstance(claim["proxy"], str):
+    figure = None
+    st.info("No collected source can check this claim, and it names no proxy: there is nothing to chart.")
 else:
     figure = evidence_chart(claim)
-    if figure is None:
-        ui.empty_state(
-            "The series behind this claim is not collected for its period yet.",
-            f".venv/bin/ecotrends backfill --source {claim['source']}",
-        )
-    else:
-        st.plotly_chart(figure, width="stretch")
+if figure is not None:
+    st.plotly_chart(figure, width="stretch")
+elif claim["verdict"] != "uncheckable":
+    source = claim["source"] if claim["source"] != "none" else "github"
+    ui.empty_state("The series behind this claim is not stored for its period yet.", f"backfill --source {source}")
 
-st.subheader("Contradictions between articles")
+st.header("Contradictions between articles")
 pairs = queries.contradictions(db)
 if pairs.empty:
     st.caption("No contradictions registered.")
 for row in pairs.itertuples():
     left, right = st.columns(2)
-    left.markdown(f"{VERDICT_ICONS[row.verdict]} **{ui.plain(row.statement)}**  \n_{ui.plain(row.article)}_")
+    left.markdown(f"{ui.verdict_label(row.verdict)} **{ui.plain(row.statement)}**  \n_{ui.plain(row.article)}_")
     right.markdown(
-        f"{VERDICT_ICONS[row.other_verdict]} **{ui.plain(row.other_statement)}**  \n_{ui.plain(row.other_article)}_"
+        f"{ui.verdict_label(row.other_verdict)} **{ui.plain(row.other_statement)}**  \n_{ui.plain(row.other_article)}_"
     )
     st.divider()

@@ -7,35 +7,58 @@ import streamlit as st
 
 from app import queries, ui
 
+TRANSFORMS = ["values", "index to 100", "growth rate", "share of total"]
+
+
+def common_grid(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
+    """Each project's series on one calendar grid, keeping only the periods every chosen project has a point in.
+
+    Shares and growth rates are only meaningful on such a grid: a day where one project alone has a point would
+    read as 100%, and a gap as a jump. Levels take the period's last value, counts its mean per day.
+    """
+    steps = frame.sort_values("date").groupby("project_id")["date"].diff().dt.days
+    yearly = steps.median() > 60
+    period = "Y" if yearly else "M"
+    grid = frame.assign(period=frame["date"].dt.to_period(period))
+    grid = (
+        grid.sort_values("date")
+        .groupby(["project_id", "period"], as_index=False)
+        .agg(value=("value", "mean" if is_count else "last"), origin=("origin", "last"))
+    )
+    everyone = grid.groupby("period")["project_id"].transform("nunique") == grid["project_id"].nunique()
+    grid = grid[everyone].copy()
+    grid["date"] = grid["period"].dt.to_timestamp(how="end").dt.normalize()
+    return grid.drop(columns="period"), "calendar years" if yearly else "calendar months"
+
+
 db = str(queries.database())
 st.title("Compare")
 
 projects = queries.projects(db)
 if projects.empty:
-    ui.empty_state("Nothing to compare yet.", ".venv/bin/ecotrends collect")
+    ui.empty_state("Nothing to compare yet.", "seed", "collect")
     st.stop()
 names = dict(zip(projects["project_id"], projects["name"], strict=True))
 palette = ui.colors(projects)
 ids = list(names)
 keys = [s.key for s in queries.SERIES]
-transforms = ["values", "index to 100", "growth rate", "share of total"]
 
 ui.url_choices("projects", ids, ui.default_projects(db, ids))
 ui.url_choice("series", keys, "stars")
-ui.url_choice("show", transforms, "values")
+ui.url_choice("show", TRANSFORMS, "values")
 ui.url_number("rolling", 1, 1, 90)
 ui.url_flag("log")
 ui.url_flag("align")
 with st.sidebar:
     chosen = st.multiselect("Projects", ids, key="projects", format_func=names.get)
     key = st.selectbox("Series", keys, key="series", format_func=lambda k: queries.SERIES_BY_KEY[k].label)
-    transform = st.radio("Show", transforms, key="show")
+    transform = st.radio("Show", TRANSFORMS, key="show")
     rolling = st.slider("Rolling mean (points)", 1, 90, key="rolling")
     log = st.toggle("Log scale", key="log")
     align = st.toggle(
         "Align by launch date",
         key="align",
-        help="Days since each project's GitHub repository was created (its first data point where not collected).",
+        help="Days since each project's GitHub repository was created (shipped with ecotrends, or collected).",
     )
 ui.keep_in_url("projects", "series", "show", "rolling", "log", "align")
 
@@ -44,12 +67,14 @@ frame = queries.series(db, key, tuple(chosen)) if chosen else pd.DataFrame()
 if frame.empty:
     ui.empty_state(
         f"No {spec.label} stored for the chosen projects.",
-        f".venv/bin/ecotrends collect --source {spec.source}\n.venv/bin/ecotrends backfill --source {spec.source}",
+        f"collect --source {spec.source}",
+        f"backfill --source {spec.source}",
     )
     st.stop()
 
 if spec.is_count:
-    frame["value"] = ui.per_day_values(frame)
+    frame["value"] = ui.per_unit_values(frame, spec.per_days)
+    frame = ui.at_window_middle(frame)
 first, last = frame["date"].min().date(), frame["date"].max().date()
 start, end = (first, last)
 if first < last:  # a slider needs two distinct ends; a single day of data is shown as it is
@@ -63,33 +88,53 @@ frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)]
 
 if rolling > 1:
     frame["value"] = ui.rolling_mean(frame, rolling)
+grid_note = ""
 if transform == "index to 100":
     base = frame.groupby("project_id")["value"].transform(lambda s: s[s > 0].iloc[0] if (s > 0).any() else None)
     frame["value"] = 100 * frame["value"] / base
-elif transform == "growth rate":
-    frame["value"] = 100 * frame.groupby("project_id")["value"].pct_change()
-elif transform == "share of total":
-    totals = frame.groupby("date")["value"].transform("sum")
-    frame["value"] = 100 * frame["value"] / totals
+elif transform in ("growth rate", "share of total"):
+    frame, periods = common_grid(frame, spec.is_count)
+    grid_note = (
+        f" {transform.capitalize()} is computed on {periods} in which every chosen project has a point "
+        f"({'the mean per day' if spec.is_count else 'the last value'} of each), so that a project missing on a "
+        "day never counts as zero."
+    )
+    if transform == "growth rate":
+        frame["value"] = 100 * frame.groupby("project_id")["value"].pct_change()
+    else:
+        frame["value"] = 100 * frame["value"] / frame.groupby("date")["value"].transform("sum")
+    if frame["value"].dropna().empty:
+        st.info(f"The chosen projects share no {periods[:-1]} in which all of them have a point: nothing to compare.")
+        st.stop()
+
+launch_note = ""
 if align:
     launches = queries.launch_dates(db)
+    unknown = sorted(names[p] for p in frame["project_id"].unique() if p not in launches)
     first_points = frame.groupby("project_id")["date"].transform("min")
     launch = pd.to_datetime(frame["project_id"].map(launches)).fillna(first_points)
     frame["date"] = (frame["date"] - launch).dt.days
+    if unknown:
+        launch_note = (
+            f" Aligned on the first data point, as the repository's creation date is unknown: {', '.join(unknown)}."
+        )
 
 unit = {
-    "values": spec.unit + (" per day" if spec.is_count else ""),
+    "values": spec.axis_title,
     "index to 100": "index (first point = 100)",
-    "growth rate": "% change from the previous point",
+    "growth rate": "% change from the previous period",
     "share of total": "% of the chosen projects",
 }[transform]
-figure = ui.line_chart(frame, palette, names, unit, log=log and transform != "growth rate")
+figure = ui.line_chart(frame, palette, names, unit, log=log and transform not in ("growth rate", "share of total"))
 if align:
-    figure.update_xaxes(title="days since each project's launch (repository creation)")
+    figure.update_xaxes(title="days since the repository's creation")
 else:
     ui.mark_breaks(figure, queries.breaks(db, spec.source, spec.metric), pd.Timestamp(start), pd.Timestamp(end))
 st.plotly_chart(figure, width="stretch")
-st.caption(f"{spec.label}. Hover a point for its value and provenance. Counts over windows are shown per day.")
+st.caption(
+    f"{spec.label}. Hover a point for its value and provenance. Lines break where a series skips more than three "
+    f"of its usual steps.{grid_note}{launch_note}"
+)
 
 claims = queries.claim_checks(db)
 related = claims[(claims["source"] == spec.source) & (claims["kind"] != "uncheckable")] if not claims.empty else claims
@@ -98,7 +143,6 @@ if not related.empty:
         for row in related.itertuples():
             st.page_link(
                 "sections/claims.py",
-                label=f"{row.verdict}: {ui.plain(row.statement)}",
+                label=f"{ui.verdict_label(row.verdict)}: {ui.plain(row.statement)}",
                 query_params={"claim": row.claim_id},
-                icon="🔎",
             )

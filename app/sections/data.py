@@ -15,8 +15,7 @@ st.caption(f"Database: `{db}`")
 holdings = queries.holdings(db)
 if holdings.empty:
     ui.empty_state(
-        f"The database at `{db}` holds no data yet (set ECOTRENDS_DB to read another file).",
-        ".venv/bin/ecotrends collect",
+        f"The database at `{db}` holds no data yet (set ECOTRENDS_DB to read another file).", "seed", "collect"
     )
     st.stop()
 
@@ -25,10 +24,27 @@ runs = queries.recent_runs(db)
 failed = runs[runs["status"].isin(["failed", "partial"])] if not runs.empty else runs
 if not failed.empty:
     st.warning(f"{len(failed)} of the last {len(runs)} runs failed or were partial; their errors are below.")
-st.dataframe(runs, hide_index=True, width="stretch")
+st.dataframe(
+    runs,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "started_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+        "finished_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+    },
+)
 
 st.subheader("Coverage and gaps per series")
-st.dataframe(queries.coverage(db), hide_index=True, width="stretch")
+st.dataframe(
+    queries.coverage(db),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "first_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        "last_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        "window_days": st.column_config.NumberColumn(help="empty for a level (a count at one moment)"),
+    },
+)
 
 st.subheader("Download a view")
 views = queries.published_views(db)

@@ -1,4 +1,4 @@
-"""PyPI: daily downloads with and without mirrors, their 30-day rolling mean, and the ClickPy history."""
+"""PyPI: downloads with and without mirrors, the ClickPy history and the top-PyPI windows, each per its cadence."""
 
 from __future__ import annotations
 
@@ -6,32 +6,35 @@ import streamlit as st
 
 from app import queries, ui
 
-db, projects, chosen = ui.source_page("PyPI downloads", ".venv/bin/ecotrends collect --source pypi")
-rolling = 30 if st.sidebar.toggle("30-day rolling mean", value=True) else 1
-log = st.sidebar.toggle("Log scale", value=True)
-panels = (
-    ("downloads", "Daily downloads without mirrors (PyPI Stats)", ".venv/bin/ecotrends collect --source pypi"),
-    ("downloads_mirrors", "Daily downloads with mirrors (PyPI Stats)", ".venv/bin/ecotrends collect --source pypi"),
-    ("downloads_clickpy", "Daily downloads since 2016 (ClickPy, mirrors included)",
-     ".venv/bin/ecotrends backfill --source pypi"),
-    ("downloads_snapshot", "Imported top-PyPI snapshots (per day over each window)",
-     ".venv/bin/ecotrends import ../shared/snapshot/observations/pypi.csv"),
-)  # fmt: skip
-frames = queries.series_group(db, tuple(key for key, _, _ in panels), chosen)
-for key, title, command in panels:
-    ui.series_panel(
-        frames[key],
-        projects,
-        title,
-        "downloads per day",
-        queries.breaks(db, "pypi", queries.SERIES_BY_KEY[key].metric),
-        f"No {title.lower()} yet.",
-        command,
-        per_day=True,
-        rolling=rolling if key != "downloads_snapshot" else 1,
-        log=log,
-    )
+db, projects, chosen = ui.source_page("PyPI downloads", "seed", "collect --source pypi")
+rolling = 30 if st.sidebar.toggle("30-day rolling mean of daily series", value=True, key="pypi_rolling") else 1
+log = st.sidebar.toggle("Log scale", value=True, key="pypi_log")
+PANELS = (
+    ("downloads", "Daily downloads without mirrors (PyPI Stats)", ("collect --source pypi",)),
+    ("downloads_mirrors", "Daily downloads with mirrors (PyPI Stats)", ("collect --source pypi",)),
+    ("downloads_clickpy", "Daily downloads since 2016 (ClickPy, mirrors included)", ("backfill --source pypi",)),
+    ("downloads_snapshot", "Downloads per 30 days (top-PyPI lists, monthly)", ("seed",)),
+)
+frames = queries.series_group(db, tuple(key for key, _, _ in PANELS), chosen)
+ui.panels(
+    [
+        ui.Panel(
+            frames[key],
+            title,
+            queries.SERIES_BY_KEY[key].axis_title,
+            "not stored",
+            commands,
+            per_days=queries.SERIES_BY_KEY[key].per_days,
+            rolling=rolling if queries.SERIES_BY_KEY[key].per_days == 1 else 1,
+            log=log,
+        )
+        for key, title, commands in PANELS
+    ],
+    projects,
+    {title: queries.breaks(db, "pypi", queries.SERIES_BY_KEY[key].metric) for key, title, _ in PANELS},
+)
 st.caption(
     "Summed over each project's packages (data/projects.toml). Without mirrors drops bandersnatch, z3c.pypimirror, "
-    "Artifactory and devpi. PyPI stopped counting .metadata fetches on 2026-08-24: every series steps down there."
+    "Artifactory and devpi. The top-PyPI lists (hugovk/top-pypi-packages) counted pip downloads only until "
+    "2024-11 and all installers after; PyPI stopped counting .metadata fetches on 2026-08-24: the series step there."
 )

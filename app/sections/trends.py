@@ -6,13 +6,15 @@ import streamlit as st
 
 from app import queries, ui
 
-db, projects, chosen = ui.source_page("Google Trends interest", ".venv/bin/ecotrends collect --source trends")
+db, projects, chosen = ui.source_page("Google Trends interest", "collect --source trends")
 requests = queries.trends_requests(db)
 if requests.empty:
     ui.empty_state(
-        "No Google Trends data yet. Google often answers pytrends with 429; a Trends website export works too.",
-        ".venv/bin/ecotrends collect --source trends\n.venv/bin/ecotrends backfill --source trends\n"
-        ".venv/bin/ecotrends import --trends-csv multiTimeline.csv",
+        "No Google Trends data yet (none ships with ecotrends: no public archive of these terms was found). Google "
+        "often answers pytrends with 429; a Trends website export works too.",
+        "collect --source trends",
+        "backfill --source trends",
+        "import --trends-csv multiTimeline.csv",
     )
     st.stop()
 labels = [
@@ -24,13 +26,10 @@ choice = st.selectbox(
 )
 request = requests.iloc[choice]
 frame = queries.trends_series(db, request["timeframe"], request["resolution"], chosen)
-ui.series_panel(
-    frame,
+title = f"Interest, {request['timeframe']} ({request['resolution']}ly)"
+ui.panels(
+    [ui.Panel(frame, title, "interest (0-100)", "no values in this request", ("collect --source trends",))],
     projects,
-    f"Interest, {request['timeframe']} ({request['resolution']}ly)",
-    "interest (0-100)",
-    queries.breaks(db, "trends", "interest"),
-    "No values for the chosen projects in this request.",
-    ".venv/bin/ecotrends collect --source trends",
+    {title: queries.breaks(db, "trends", "interest")},
 )
 st.caption("0-100 relative to the peak of all terms in the request; values shown as <1 by Google are stored as 0.")

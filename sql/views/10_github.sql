@@ -14,7 +14,7 @@ select
     max(s.value) filter (where s.metric = 'watchers')::bigint as watchers,
     max(s.value) filter (where s.metric = 'open_issues')::bigint as open_issues
 from snapshots as s
-left join project as p on lower(p.github_repo) = lower(s.repo)
+left join project_subject as p on p.source = 'github' and p.subject = s.repo
 group by s.repo, p.project_id, s.date;
 
 comment on view github_stars_daily is 'One row per repository and day: the counters GitHub showed that day (collected snapshots and imported daily archives).';
@@ -39,7 +39,7 @@ select
     g.stars_given::bigint as stars_given,
     sum(g.stars_given) over (partition by g.repo order by g.date)::bigint as retained_stars_cumulative
 from given as g
-left join project as p on lower(p.github_repo) = lower(g.repo);
+left join project_subject as p on p.source = 'github' and p.subject = g.repo;
 
 comment on view github_star_history is 'Retained stars by the day they were given, from GET /repos/{owner}/{repo}/stargazers/history. Stars later removed are missing, so the cumulative sum is below the count shown on that date.';
 comment on column github_star_history.repo is 'Repository owner/name.';
@@ -55,7 +55,7 @@ select
     e.date as created_on,
     e.origin
 from subject_event as e
-left join project as p on lower(p.github_repo) = lower(e.subject)
+left join project_subject as p on p.source = 'github' and p.subject = e.subject
 where e.source = 'github' and e.event = 'created';
 
 comment on view github_repositories is 'Creation date of each collected repository (created_at of GET /repos/{owner}/{repo}).';
@@ -72,7 +72,7 @@ select
     o.value::bigint as star_events,
     o.origin
 from observation as o
-left join project as p on lower(p.github_repo) = lower(o.subject)
+left join project_subject as p on p.source = 'github' and p.subject = o.subject
 where o.source = 'github' and o.metric = 'stars_given_gharchive' and o.window_days = 1;
 
 comment on view github_star_events_daily is 'Gross stars given per day from GH Archive (ecotrends backfill), up to 2025-05-23 when GH Archive lost most star events. Unstars are invisible, so sums drift above the true count.';

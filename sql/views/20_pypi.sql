@@ -13,7 +13,7 @@ select
     max(d.value) filter (where d.metric = 'downloads_with_mirrors')::bigint as downloads_with_mirrors,
     max(d.value) filter (where d.metric = 'downloads_clickpy')::bigint as downloads_clickpy
 from daily as d
-left join project_package as pp on pp.package = d.package
+left join project_subject as pp on pp.source = 'pypi' and pp.subject = d.package
 group by d.package, pp.project_id, d.date;
 
 comment on view pypi_downloads_daily is 'Daily downloads per PyPI package: PyPI Stats (last 180 days per run, kept for good) and the ClickPy backfill.';
@@ -51,7 +51,7 @@ select
     e.date as first_release_on,
     e.origin
 from subject_event as e
-left join project_package as pp on pp.package = e.subject
+left join project_subject as pp on pp.source = 'pypi' and pp.subject = e.subject
 where e.source = 'pypi' and e.event = 'first_release';
 
 comment on view pypi_first_releases is 'Day of the earliest file upload of each package on PyPI (PyPI JSON API), for checking release-date claims.';

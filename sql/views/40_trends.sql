@@ -13,7 +13,7 @@ select
     o.origin,
     o.collected_at
 from observation as o
-left join project as p on lower(p.trends_term) = lower(o.subject)
+left join project_subject as p on p.source = 'trends' and p.subject = o.subject
 where o.source = 'trends' and o.metric = 'interest';
 
 comment on view trends_interest is 'Google Trends interest (0-100) per term and period. Values are relative within one request: compare only rows with the same timeframe and batch, or batches chained through their anchor term.';

@@ -1,166 +1,411 @@
--- Claims: every series a claim can be checked against, per project, and the verdict of each claim.
+-- Claims: each registered claim judged on the best evidence there is. Named steps, each a view:
+--   evidence_ladder    which series can judge a claim's metric, best first
+--   claim_subjects     the projects a claim involves: its subjects, the alternatives of a rank, the
+--                      frameworks a growth must outpace
+--   claim_evidence     every point of every rung for those projects in the claimed period
+--   claim_coverage     how much of the period each rung covers; the rung chosen for the claim
+--   claim_statistics   per project on the chosen rung: range, mean, quarters, totals, decisive dates
+--   claim_verdicts     the verdict, the measured value and the sentence that explains them
+--   claim_checks       what a reader reads: the claim, its article and its verdict
 
 -- Numbers for people: thousands separators for large values, two decimals for small ones.
 create or replace macro fmt_number(x) as
     case when abs(x) >= 100 then format('{:,}', round(x)::bigint) else printf('%.2f', x) end;
 
-create or replace view claim_series as
-select p.project_id as subject, 'github' as source, 'stars' as metric, o.date, o.window_days, o.value,
-    null::double as denominator, o.origin
-from observation as o
-join project as p on lower(p.github_repo) = lower(o.subject)
-where o.source = 'github' and o.metric = 'stars'
-union all
-select pp.project_id, 'pypi', o.metric, o.date, o.window_days, sum(o.value), null, min(o.origin)
-from observation as o
-join project_package as pp on pp.package = o.subject
-where o.source = 'pypi' and o.metric like 'downloads%'
-group by pp.project_id, o.metric, o.date, o.window_days
-union all
-select subject, 'arxiv', 'papers_mentioning', date, window_days, value, null, origin
-from observation
-where source = 'arxiv' and metric = 'papers_mentioning'
-union all
-select m.subject, 'arxiv', 'share_of_deep_learning', m.date, m.window_days, m.value, t.value, m.origin
-from observation as m
-join observation as t
-    on t.source = 'arxiv' and t.metric = 'papers_total' and t.subject = 'deep-learning' and t.date = m.date
-where m.source = 'arxiv' and m.metric = 'papers_mentioning'
-union all
-select p.project_id, 'trends', 'interest', o.date, o.window_days, o.value, null, o.origin
-from observation as o
-join project as p on lower(p.trends_term) = lower(o.subject)
-where o.source = 'trends' and o.metric = 'interest'
-union all
-select subject, source, metric, date, window_days, value, null, origin
-from observation
-where source not in ('github', 'pypi', 'arxiv', 'trends');
+-- A fraction as a percentage for people: 0.0002 reads "0.02%", not "0.0%".
+create or replace macro fmt_share(x) as
+    case when abs(x) >= 0.1 then printf('%.0f%%', 100 * x) when abs(x) >= 0.01 then printf('%.1f%%', 100 * x)
+         else printf('%.2f%%', 100 * x) end;
 
-comment on view claim_series is 'Every series a claim can be checked against, keyed by project id (repositories, packages and Trends terms mapped to their project).';
-comment on column claim_series.subject is 'Project id (or the subject of an imported series).';
-comment on column claim_series.source is 'Source of the series.';
-comment on column claim_series.metric is 'Metric, as named in the claims register.';
-comment on column claim_series.date is 'Day of a level, or last day of a count''s window.';
-comment on column claim_series.window_days is '0 for a level, else the window length in days.';
-comment on column claim_series.value is 'The value (summed over a project''s packages for PyPI).';
-comment on column claim_series.denominator is 'For share_of_deep_learning: the deep-learning papers that month.';
-comment on column claim_series.origin is 'Provenance of the value.';
+-- The part of a claimed period the evidence must cover before a verdict other than no_data is given.
+create or replace macro min_coverage() as 0.5;
 
-create or replace view claim_checks as
-with checkable as (
-    select * from claim where kind not in ('uncheckable', 'release_date') and metric <> 'created'
+create or replace view evidence_ladder as
+select *
+from (values
+    ('github', 'stars', 1, 'github', 'stars', 0, 0, true, 1, '',
+     'daily star counts (stargazers_count as GitHub showed it: collected snapshots and archived daily lists)'),
+    ('github', 'stars', 2, 'github', 'stars_given_gharchive', 1, 1, false, 1, ' per day',
+     'stars given per day in GH Archive (gross: unstars are invisible)'),
+    ('pypi', 'downloads_without_mirrors', 1, 'pypi', 'downloads_without_mirrors', 1, 1, false, 1, ' per day',
+     'PyPI Stats downloads without mirrors (daily)'),
+    ('pypi', 'downloads_without_mirrors', 2, 'pypi', 'downloads_with_mirrors', 1, 1, false, 1, ' per day',
+     'PyPI Stats downloads with mirrors (daily)'),
+    ('pypi', 'downloads_without_mirrors', 3, 'pypi', 'downloads_clickpy', 1, 1, false, 1, ' per day',
+     'ClickPy daily downloads (mirrors included)'),
+    ('pypi', 'downloads_without_mirrors', 4, 'pypi', 'downloads', 2, 45, false, 30, ' per 30 days',
+     'top-PyPI download counts over windows of about 30 days (pip only until 2024-11)'),
+    ('arxiv', 'papers_mentioning', 1, 'arxiv', 'papers_mentioning', 28, 31, false, 30, ' per month',
+     'arXiv papers whose metadata names the framework (deep-learning categories, monthly)'),
+    ('arxiv', 'papers_mentioning', 2, 'papers', 'papers_mentioning', 365, 366, false, 365, ' per year',
+     'conference papers whose full text mentions the framework and not its rival (yearly)'),
+    ('papers', 'papers_mentioning', 1, 'papers', 'papers_mentioning', 365, 366, false, 365, ' per year',
+     'conference papers whose full text mentions the framework and not its rival (yearly)'),
+    ('arxiv', 'share_of_deep_learning', 1, 'arxiv', 'share_of_deep_learning', 28, 31, false, 30, ' per month',
+     'share of arXiv deep-learning papers whose metadata names the framework (monthly)'),
+    ('arxiv', 'share_of_deep_learning', 2, 'papers', 'share_of_papers', 365, 366, false, 365, ' per year',
+     'share of conference papers whose full text mentions the framework (yearly)'),
+    ('trends', 'interest', 1, 'trends', 'interest', 7, 7, true, 1, '', 'Google Trends interest, weekly (one request)'),
+    ('trends', 'interest', 2, 'trends', 'interest', 28, 31, true, 1, '', 'Google Trends interest, monthly (one request)')
+) as ladder(claim_source, claim_metric, rung, source, metric, min_window, max_window, is_level, unit_days, unit_label,
+            label);
+
+comment on view evidence_ladder is 'For each metric a claim can name, the series that can judge it, best first (rung 1). A claim is judged on the first rung whose data covers at least half of the claimed period for every project it involves.';
+comment on column evidence_ladder.claim_source is 'Source named by the claim in data/claims.toml.';
+comment on column evidence_ladder.claim_metric is 'Metric named by the claim.';
+comment on column evidence_ladder.rung is 'Preference: 1 is the best evidence.';
+comment on column evidence_ladder.source is 'Source of the series on this rung.';
+comment on column evidence_ladder.metric is 'Metric of the series on this rung (see project_series).';
+comment on column evidence_ladder.min_window is 'Shortest window of the points used, in days (0 for levels).';
+comment on column evidence_ladder.max_window is 'Longest window of the points used, in days.';
+comment on column evidence_ladder.is_level is 'True for levels (stars, interest), false for counts over windows (compared per day).';
+comment on column evidence_ladder.label is 'What the series is, as the explanations name it.';
+comment on column evidence_ladder.unit_days is 'Counts are compared per day and shown per this many days (1, 30, 365).';
+comment on column evidence_ladder.unit_label is 'The unit counts are shown in, for example '' per year''; empty for levels.';
+
+create or replace view claim_subjects as
+select claim_id, unnest(subjects) as project_id, 'subject' as role, unnest(range(1, len(subjects) + 1)) as position
+from claim
+union all
+select claim_id, unnest(alternatives), 'alternative', null
+from claim
+union all
+select claim_id, unnest(relative_to), 'relative_to', null
+from claim;
+
+comment on view claim_subjects is 'The projects a claim involves (a name that is not a tracked project has no series): its subjects (in order), the alternatives a rank claim is measured against, and the frameworks a growth claim must outpace.';
+comment on column claim_subjects.claim_id is 'Claim id.';
+comment on column claim_subjects.project_id is 'Project id.';
+comment on column claim_subjects.role is 'subject, alternative or relative_to.';
+comment on column claim_subjects.position is 'Position among the subjects (1 is the one the claim is about); null for the others.';
+
+-- What judges each claim: its own source and metric, or for an uncheckable claim the proxy it names
+-- ("pypi downloads_without_mirrors"), whose numbers are shown but never turned into a verdict.
+create or replace view claim_measure as
+select
+    claim_id,
+    case when kind = 'uncheckable' then split_part(proxy, ' ', 1) else source end as source,
+    case when kind = 'uncheckable' then split_part(proxy, ' ', 2) else metric end as metric,
+    kind = 'uncheckable' as is_proxy
+from claim
+where (kind in ('value', 'share', 'comparison', 'rank', 'growth', 'crossover') and metric <> 'created')
+    or (kind = 'uncheckable' and proxy is not null);
+
+comment on view claim_measure is 'The series that judges each claim: the claim''s own source and metric, or the proxy an uncheckable claim names (shown, never a verdict).';
+comment on column claim_measure.claim_id is 'Claim id.';
+comment on column claim_measure.source is 'Source of the measure.';
+comment on column claim_measure.metric is 'Metric of the measure.';
+comment on column claim_measure.is_proxy is 'True when it is an uncheckable claim''s proxy.';
+
+create or replace view claim_evidence as
+select
+    c.claim_id, l.rung, s.project_id, s.role, s.position, l.is_level, l.unit_days, l.unit_label,
+    p.date, p.window_days, p.value, p.denominator, p.origin,
+    case when l.is_level then p.value else p.value / greatest(p.window_days, 1) end as per_day,
+    -- a count belongs to the period when the middle of its window does
+    p.date - (greatest(p.window_days, 1) - 1) // 2 between c.period_start and c.period_end as in_period
+from claim as c
+join claim_measure as m using (claim_id)
+join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric
+join claim_subjects as s on s.claim_id = c.claim_id
+join project_series as p
+    on p.project_id = s.project_id and p.source = l.source and p.metric = l.metric
+    and p.window_days between l.min_window and l.max_window
+    and p.date <= c.period_end + 366
+    -- a crossover is dated from the whole history before the period; the other kinds need the period only
+    and (c.kind = 'crossover' or p.date >= c.period_start);
+
+comment on view claim_evidence is 'Every point that could judge a claim: per rung of the evidence ladder and per project the claim involves, with the per-day value of counts and whether the point belongs to the claimed period.';
+comment on column claim_evidence.claim_id is 'Claim id.';
+comment on column claim_evidence.rung is 'Rung of the evidence ladder.';
+comment on column claim_evidence.project_id is 'Project the point belongs to.';
+comment on column claim_evidence.role is 'subject, alternative or relative_to.';
+comment on column claim_evidence.position is 'Position among the claim''s subjects.';
+comment on column claim_evidence.is_level is 'True for levels, false for counts.';
+comment on column claim_evidence.unit_days is 'Days of the unit counts are shown in.';
+comment on column claim_evidence.unit_label is 'The unit counts are shown in.';
+comment on column claim_evidence.date is 'Day of the level, or last day of the count''s window.';
+comment on column claim_evidence.window_days is '0 for a level, else the window length.';
+comment on column claim_evidence.value is 'The value as stored (for a share: the mentions).';
+comment on column claim_evidence.denominator is 'For a share: all papers of the window.';
+comment on column claim_evidence.origin is 'Provenance of the value.';
+comment on column claim_evidence.per_day is 'Levels as they are; counts divided by their window, so windows of different length compare.';
+comment on column claim_evidence.in_period is 'Whether the point (the middle of its window) lies in the claimed period.';
+
+create or replace view claim_coverage as
+with rungs as (
+    select c.claim_id, l.rung, l.label, c.period_start, c.period_end, m.is_proxy
+    from claim as c
+    join claim_measure as m using (claim_id)
+    join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric
 ),
--- PyPI claims name the without-mirrors series; older periods are covered only by other download series.
-candidates(source, claimed_metric, metric, preference) as (
-    values ('pypi', 'downloads_without_mirrors', 'downloads_without_mirrors', 1),
-           ('pypi', 'downloads_without_mirrors', 'downloads_with_mirrors', 2),
-           ('pypi', 'downloads_without_mirrors', 'downloads_clickpy', 3),
-           ('pypi', 'downloads_without_mirrors', 'downloads', 4)
+spans as (
+    select
+        e.claim_id, e.rung, e.project_id,
+        greatest(min(e.date - greatest(e.window_days, 1) + 1), any_value(r.period_start)) as covered_from,
+        least(max(e.date), any_value(r.period_end)) as covered_to
+    from claim_evidence as e
+    join rungs as r using (claim_id, rung)
+    where e.in_period
+    group by e.claim_id, e.rung, e.project_id
 ),
-claim_metric as (
-    select c.claim_id, coalesce(k.metric, c.metric) as metric, coalesce(k.preference, 1) as preference
-    from checkable as c
-    left join candidates as k on k.source = c.source and k.claimed_metric = c.metric
+per_rung as (
+    -- a rung covers a claim as far as it covers its worst-covered project (a proxy: its best-covered one)
+    select
+        r.claim_id, r.rung, r.label,
+        case when any_value(r.is_proxy) then max(coalesce(s.covered_to - s.covered_from + 1, 0))
+             else min(coalesce(s.covered_to - s.covered_from + 1, 0)) end
+            / (any_value(r.period_end) - any_value(r.period_start) + 1) as coverage,
+        max(s.covered_from) as covered_from,
+        min(s.covered_to) as covered_to,
+        list(cs.project_id order by cs.project_id) filter (where s.project_id is null) as missing
+    from rungs as r
+    join claim_subjects as cs on cs.claim_id = r.claim_id
+    left join spans as s on s.claim_id = r.claim_id and s.rung = r.rung and s.project_id = cs.project_id
+    group by r.claim_id, r.rung, r.label
+)
+select
+    *,
+    rung = coalesce(
+        min(rung) filter (where coverage >= min_coverage()) over (partition by claim_id),
+        first_value(rung) over (partition by claim_id order by coverage desc, rung)
+    ) as chosen
+from per_rung;
+
+comment on view claim_coverage is 'How much of each claim''s period each rung of the evidence ladder covers (for the worst-covered project the claim involves), and the rung chosen: the first that covers at least half of the period, else the one that covers most.';
+comment on column claim_coverage.claim_id is 'Claim id.';
+comment on column claim_coverage.rung is 'Rung of the evidence ladder.';
+comment on column claim_coverage.label is 'What the rung''s series is.';
+comment on column claim_coverage.coverage is 'Share of the claimed period covered, 0 to 1.';
+comment on column claim_coverage.covered_from is 'First day covered for every project.';
+comment on column claim_coverage.covered_to is 'Last day covered for every project.';
+comment on column claim_coverage.missing is 'Projects with no point of this rung in the period.';
+comment on column claim_coverage.chosen is 'True for the rung the claim is judged on.';
+
+create or replace view claim_statistics as
+with points as (
+    select e.*, c.claimed_value
+    from claim_evidence as e
+    join claim_coverage as v using (claim_id, rung)
+    join claim as c using (claim_id)
+    where v.chosen and e.in_period
 ),
-points as (
-    select c.claim_id, m.metric, m.preference, s.subject, s.date, s.window_days, s.value, s.denominator, s.origin
-    from checkable as c
-    join claim_metric as m using (claim_id)
-    join claim_series as s
-        on s.source = c.source and s.metric = m.metric and list_contains(c.subjects, s.subject)
-    where s.date between c.period_start and c.period_end
+quartered as (
+    select *, ntile(4) over (partition by claim_id, project_id order by date) as quarter,
+        least(4, count(*) over (partition by claim_id, project_id)) as last_quarter
+    from points
+)
+select
+    claim_id, project_id,
+    any_value(role) as role,
+    any_value(position) as position,
+    any_value(rung) as rung,
+    bool_or(is_level) as is_level,
+    any_value(unit_days) as unit_days,
+    any_value(unit_label) as unit_label,
+    count(*) as points,
+    min(value) as min_value, arg_min(date, value) as min_date,
+    max(value) as max_value, arg_max(date, value) as max_date,
+    avg(per_day) as mean_per_day,
+    sum(value) as total_value,
+    sum(denominator) as total_denominator,
+    min(date) as first_date,
+    max(date) as last_date,
+    avg(per_day) filter (where quarter = 1) as first_quarter_mean,
+    avg(per_day) filter (where quarter = last_quarter) as last_quarter_mean,
+    100 * (avg(per_day) filter (where quarter = last_quarter) - avg(per_day) filter (where quarter = 1))
+        / nullif(avg(per_day) filter (where quarter = 1), 0) as change_percent,
+    min(date) filter (where value >= claimed_value) as first_reached,
+    min(origin) || case when count(distinct origin) > 1 then format(' (and {} more)', count(distinct origin) - 1)
+                        else '' end as origin
+from quartered
+group by claim_id, project_id;
+
+comment on view claim_statistics is 'Per claim and project, on the chosen rung and within the claimed period: range, mean per day, totals, the means of the first and last quarter of the points, the change between them, and the first day a level reached the claimed value.';
+comment on column claim_statistics.claim_id is 'Claim id.';
+comment on column claim_statistics.project_id is 'Project.';
+comment on column claim_statistics.role is 'subject, alternative or relative_to.';
+comment on column claim_statistics.position is 'Position among the claim''s subjects.';
+comment on column claim_statistics.rung is 'Rung of the evidence ladder the numbers come from.';
+comment on column claim_statistics.is_level is 'True for levels, false for counts.';
+comment on column claim_statistics.unit_days is 'Days of the unit counts are shown in (mean_per_day times this).';
+comment on column claim_statistics.unit_label is 'The unit counts are shown in.';
+comment on column claim_statistics.points is 'Points in the period.';
+comment on column claim_statistics.min_value is 'Smallest value.';
+comment on column claim_statistics.min_date is 'Day of the smallest value.';
+comment on column claim_statistics.max_value is 'Largest value.';
+comment on column claim_statistics.max_date is 'Day of the largest value.';
+comment on column claim_statistics.mean_per_day is 'Mean level, or mean count per day.';
+comment on column claim_statistics.total_value is 'Sum of the values (counts: the total over the period).';
+comment on column claim_statistics.total_denominator is 'For shares: all papers over the period.';
+comment on column claim_statistics.first_date is 'First point in the period.';
+comment on column claim_statistics.last_date is 'Last point in the period.';
+comment on column claim_statistics.first_quarter_mean is 'Mean (per day) of the first quarter of the points.';
+comment on column claim_statistics.last_quarter_mean is 'Mean (per day) of the last quarter of the points.';
+comment on column claim_statistics.change_percent is 'Change from the first to the last quarter, in percent.';
+comment on column claim_statistics.first_reached is 'First day the value reached the claimed value (value claims).';
+comment on column claim_statistics.origin is 'Provenance of the numbers.';
+
+create or replace view claim_crossings as
+with chosen as (
+    select claim_id, rung from claim_coverage where chosen
 ),
-chosen as (
-    select claim_id, arg_min(metric, preference) as metric
-    from (
-        select p.claim_id, p.metric, p.preference
-        from points as p
-        join checkable as c using (claim_id)
-        group by p.claim_id, p.metric, p.preference, c.subjects
-        having count(distinct p.subject) = len(c.subjects)
-    )
+sides as (
+    select e.claim_id, e.position, e.date, e.per_day, e.in_period
+    from claim_evidence as e
+    join chosen using (claim_id, rung)
+    join claim as c using (claim_id)
+    where c.kind in ('comparison', 'crossover') and e.role = 'subject' and (e.in_period or e.date < c.period_start)
+),
+leads as (
+    -- the first subject's lead over the second on the days both have a point
+    select a.claim_id, a.date, a.in_period, a.per_day - b.per_day as lead
+    from sides as a
+    join sides as b on b.claim_id = a.claim_id and b.date = a.date and b.position = 2
+    where a.position = 1
+),
+summary as (
+    select
+        claim_id,
+        count(*) filter (where in_period) as common_days,
+        count(*) filter (where in_period and lead > 0) as ahead_days,
+        min(date) as first_common,
+        max(date) as last_common,
+        arg_max(lead, date) as last_lead,
+        max(date) filter (where lead <= 0) as last_not_ahead
+    from leads
+    group by claim_id
+)
+select
+    s.*,
+    (select min(l.date) from leads as l where l.claim_id = s.claim_id and l.date > s.last_not_ahead) as overtaken_on
+from summary as s;
+
+comment on view claim_crossings is 'For comparisons and crossovers: on the days both subjects have a point, how often the first led, its lead on the last such day, and the day it overtook the second for good (null if it never did, or led throughout).';
+comment on column claim_crossings.claim_id is 'Claim id.';
+comment on column claim_crossings.common_days is 'Days in the period with a point for both subjects.';
+comment on column claim_crossings.ahead_days is 'Of those, days the first subject was ahead.';
+comment on column claim_crossings.first_common is 'First common day (for a crossover: in the whole history up to the period''s end).';
+comment on column claim_crossings.last_common is 'Last common day.';
+comment on column claim_crossings.last_lead is 'The first subject''s lead on the last common day (per day for counts).';
+comment on column claim_crossings.last_not_ahead is 'Last day the first subject was not ahead.';
+comment on column claim_crossings.overtaken_on is 'First day after that: the day the first subject overtook the second for good.';
+
+create or replace view claim_releases as
+select
+    c.claim_id,
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created') as created_on,
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created') as created_origin,
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release') as released_on,
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release') as released_origin,
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_pypi_upload') as uploaded_on,
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_pypi_upload') as uploaded_origin,
+    -- for "A is younger than B": each one's first public release, else its repository's creation
+    coalesce(
+        max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release'),
+        max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created')
+    ) as first_born,
+    coalesce(
+        max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'first_public_release'),
+        max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'repository_created')
+    ) as second_born
+from claim as c
+left join project_milestones as m on list_contains(c.subjects, m.project_id)
+where c.kind = 'release_date' or c.metric = 'created'
+group by c.claim_id;
+
+comment on view claim_releases is 'For release-date claims: the subject''s repository creation, first public release and first PyPI upload, with their origins; for "A is younger than B": when each was first released.';
+comment on column claim_releases.claim_id is 'Claim id.';
+comment on column claim_releases.created_on is 'Day the GitHub repository was created.';
+comment on column claim_releases.created_origin is 'Where that date comes from.';
+comment on column claim_releases.released_on is 'Day of the first public release.';
+comment on column claim_releases.released_origin is 'Where that date comes from, with the version.';
+comment on column claim_releases.uploaded_on is 'Day of the first PyPI upload of any of the project''s packages.';
+comment on column claim_releases.uploaded_origin is 'Where that date comes from.';
+comment on column claim_releases.first_born is 'First subject: first public release, else repository creation.';
+comment on column claim_releases.second_born is 'Second subject: first public release, else repository creation.';
+
+create or replace view claim_verdicts as
+with chosen as materialized (
+    select v.*, l.source as evidence_source, l.metric as evidence_metric
+    from claim_coverage as v
+    join claim_measure as m using (claim_id)
+    join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric and l.rung = v.rung
+    where v.chosen
+),
+statistics as materialized (
+    select * from claim_statistics
+),
+crossings as materialized (
+    select * from claim_crossings
+),
+releases as materialized (
+    select * from claim_releases
+),
+first_subject as (
+    select * from statistics where position = 1
+),
+second_subject as (
+    select * from statistics where position = 2
+),
+shares as (
+    select
+        claim_id,
+        sum(total_value) filter (where role = 'subject') as subjects_total,
+        string_agg(project_id || ' ' || fmt_number(total_value), ', ' order by position)
+            filter (where role = 'subject') as subject_totals,
+        -- an uncheckable claim's proxy numbers, labelled as such
+        string_agg(project_id || ' ' || fmt_number(mean_per_day * unit_days) || unit_label, ', '
+                   order by mean_per_day desc) as proxy_values
+    from statistics
     group by claim_id
 ),
-ranked as (
-    select p.*, ntile(4) over (partition by p.claim_id, p.subject order by p.date) as quarter,
-        least(4, count(*) over (partition by p.claim_id, p.subject)) as last_quarter
-    from points as p
-    join chosen as ch on ch.claim_id = p.claim_id and ch.metric = p.metric
+places as (
+    -- rank claims: the place of every subject and alternative by mean level or mean count per day
+    select claim_id, project_id, role, mean_per_day, unit_days, unit_label,
+        rank() over (partition by claim_id order by mean_per_day desc) as place
+    from statistics
+    where role in ('subject', 'alternative')
 ),
-stats as (
+ranking as (
     select
-        claim_id, subject, metric,
-        count(*) as points,
-        min(value) as min_value, arg_min(date, value) as min_date,
-        max(value) as max_value, arg_max(date, value) as max_date,
-        avg(case when window_days > 0 then value / window_days else value end) as mean_value,
-        sum(value) as total_value,
-        sum(denominator) as total_denominator,
-        bool_or(window_days = 0) as is_level,
-        min(date) as first_date, max(date) as last_date,
-        avg(case when window_days > 0 then value / window_days else value end) filter (where quarter = 1)
-            as first_quarter_mean,
-        avg(case when window_days > 0 then value / window_days else value end) filter (where quarter = last_quarter)
-            as last_quarter_mean,
-        min(origin) || case when count(distinct origin) > 1
-                            then format(' (and {} more)', count(distinct origin) - 1) else '' end as origin
-    from ranked
-    group by claim_id, subject, metric
+        p.claim_id,
+        count(*) filter (where p.role = 'subject' and p.place <= coalesce(c.top_places, len(c.subjects)))
+            as subjects_on_top,
+        string_agg(format('{}. {} {}{}', p.place, p.project_id, fmt_number(p.mean_per_day * p.unit_days), p.unit_label),
+                   ', ' order by p.place) as standings
+    from places as p
+    join claim as c using (claim_id)
+    group by p.claim_id
+),
+outpaced as (
+    -- growth claims: the fastest growth among the frameworks the subject must outpace
+    select claim_id, max(change_percent) as rival_change,
+        arg_max(format('{} {}', project_id, printf('%+.1f%%', change_percent)), change_percent) as rival
+    from statistics
+    where role = 'relative_to'
+    group by claim_id
 ),
 measured as (
     select
         c.claim_id,
-        ch.metric,
-        a.points,
-        -- value: the measured value nearest the claim during the period
         case c.kind
             when 'value' then greatest(a.min_value, least(a.max_value, c.claimed_value))
             when 'share' then
-                case when c.metric = 'share_of_deep_learning'
-                     then 100 * a.total_value / nullif(a.total_denominator, 0)
-                     else 100 * a.total_value / nullif((select sum(s.total_value) from stats as s
-                                                        where s.claim_id = c.claim_id), 0) end
-            when 'comparison' then a.mean_value
-            when 'growth' then 100 * (a.last_quarter_mean - a.first_quarter_mean) / nullif(a.first_quarter_mean, 0)
+                100 * a.total_value / nullif(case when c.metric = 'share_of_deep_learning' then a.total_denominator
+                                                  else sh.subjects_total end, 0)
+            when 'comparison' then a.mean_per_day
+            when 'rank' then a.mean_per_day
+            when 'growth' then a.change_percent
+            when 'crossover' then x.last_lead
         end as measured_value,
-        b.mean_value as other_value,
-        a.min_value, a.min_date, a.max_value, a.max_date, a.first_date, a.last_date, a.is_level,
-        a.first_quarter_mean, a.last_quarter_mean, a.total_denominator,
-        a.origin
-    from checkable as c
-    join chosen as ch using (claim_id)
-    join stats as a on a.claim_id = c.claim_id and a.subject = c.subjects[1]
-    left join stats as b on b.claim_id = c.claim_id and b.subject = c.subjects[2] and c.kind = 'comparison'
-),
-release_evidence as (
-    select
-        c.claim_id,
-        gh.date as created_on,
-        gh.subject as repo,
-        (select min(e.date) from subject_event as e
-         join project_package as pp on pp.package = e.subject
-         where e.source = 'pypi' and e.event = 'first_release' and pp.project_id = c.subjects[1]) as first_upload,
-        (select arg_min(e.subject, e.date) from subject_event as e
-         join project_package as pp on pp.package = e.subject
-         where e.source = 'pypi' and e.event = 'first_release' and pp.project_id = c.subjects[1]) as first_package,
-        (select g2.date from subject_event as g2 join project as p2 on lower(p2.github_repo) = lower(g2.subject)
-         where g2.source = 'github' and g2.event = 'created' and p2.project_id = c.subjects[2]) as other_created_on
+        a.is_level
     from claim as c
-    left join project as p on p.project_id = c.subjects[1]
-    left join subject_event as gh
-        on gh.source = 'github' and gh.event = 'created' and lower(gh.subject) = lower(p.github_repo)
-    where c.kind = 'release_date' or c.metric = 'created'
+    left join first_subject as a using (claim_id)
+    left join shares as sh using (claim_id)
+    left join crossings as x using (claim_id)
 ),
-breaks as (
-    select c.claim_id, string_agg(distinct b.title || ' (' || b.date || ')', '; ') as names
-    from claim as c
-    left join chosen as ch using (claim_id)
-    join methodology_break as b
-        on b.source = c.source and coalesce(ch.metric, c.metric) glob b.metric
-        and b.date between c.period_start and c.period_end
-    group by c.claim_id
-),
-verdicts as (
+judged as (
     select
         c.claim_id,
         m.measured_value,
@@ -168,21 +413,20 @@ verdicts as (
             when c.kind = 'uncheckable' then 'uncheckable'
             when c.kind = 'release_date' then
                 case
-                    when r.created_on is null then 'no_data'
-                    when r.created_on between c.period_start and c.period_end then 'supported'
-                    when c.period_end < r.created_on then 'contradicted'
-                    when r.first_upload is not null and c.period_start > r.first_upload then 'contradicted'
-                    else 'inaccurate'
+                    when r.created_on is null and r.released_on is null and r.uploaded_on is null then 'no_data'
+                    when r.released_on between c.period_start and c.period_end then 'supported'
+                    when r.created_on between c.period_start and c.period_end
+                        or r.uploaded_on between c.period_start and c.period_end then 'inaccurate'
+                    else 'contradicted'
                 end
             when c.metric = 'created' then
                 case
-                    when r.created_on is null or r.other_created_on is null then 'no_data'
-                    when r.created_on > r.other_created_on then 'supported'
+                    when r.first_born is null or r.second_born is null then 'no_data'
+                    when r.first_born > r.second_born then 'supported'
                     else 'contradicted'
                 end
-            when m.claim_id is null then 'no_data'
+            when v.coverage is null or v.coverage < min_coverage() or m.measured_value is null then 'no_data'
             when c.kind = 'value' then
-                -- off by the distance to the nearest measured value, relative to that value
                 case
                     when abs(m.measured_value - c.claimed_value) <= c.tolerance * m.measured_value then 'supported'
                     when abs(m.measured_value - c.claimed_value) < 0.5 * m.measured_value then 'inaccurate'
@@ -190,7 +434,6 @@ verdicts as (
                 end
             when c.kind = 'share' then
                 case
-                    when m.measured_value is null then 'no_data'
                     when abs(m.measured_value - c.claimed_value) <= c.tolerance * c.claimed_value then 'supported'
                     when c.metric = 'share_of_deep_learning'
                         and m.measured_value between c.claimed_value / 2 and c.claimed_value * 2 then 'inaccurate'
@@ -201,13 +444,21 @@ verdicts as (
                 end
             when c.kind = 'comparison' then
                 case
-                    when m.measured_value > m.other_value then 'supported'
-                    when m.measured_value < m.other_value then 'contradicted'
+                    when m.measured_value > b.mean_per_day then 'supported'
+                    when m.measured_value < b.mean_per_day then 'contradicted'
                     else 'inaccurate'
+                end
+            when c.kind = 'rank' then
+                case
+                    when k.subjects_on_top = len(c.subjects) then 'supported'
+                    when k.subjects_on_top > 0 then 'inaccurate'
+                    else 'contradicted'
                 end
             when c.kind = 'growth' then
                 case
-                    when m.points < 2 or m.measured_value is null then 'no_data'
+                    when a.points < 2 then 'no_data'
+                    when c.direction = 'up' and m.measured_value > 5 and o.rival_change >= m.measured_value
+                        then 'inaccurate'
                     when c.direction = 'up' and m.measured_value > 5 then 'supported'
                     when c.direction = 'down' and m.measured_value < -5 then 'supported'
                     when c.direction = 'flat' and abs(m.measured_value) <= 5 then 'supported'
@@ -216,79 +467,208 @@ verdicts as (
                     when c.direction = 'flat' and abs(m.measured_value) > 20 then 'contradicted'
                     else 'inaccurate'
                 end
-        end as verdict,
-        case
-            when c.kind = 'uncheckable' then
-                'Not checkable with the collected sources: ' || c.reason
-                || coalesce(' Proxy (only a proxy): ' || c.proxy || '.', '')
-            when c.kind = 'release_date' and r.created_on is null then
-                'No creation date collected yet for ' || c.subjects[1] || ': run ecotrends collect --source github.'
-            when c.kind = 'release_date' then
-                format('The GitHub repository {} was created on {}', r.repo, r.created_on)
-                || coalesce(format(' and the first file of {} was uploaded to PyPI on {}', r.first_package,
-                                   r.first_upload), '')
-                || format('; the claim places the release in {}..{}.', c.period_start, c.period_end)
-                || case
-                       when r.created_on between c.period_start and c.period_end
-                           then ' The repository creation falls in the claimed period.'
-                       when c.period_end < r.created_on then ' The claimed period ends before the repository existed.'
-                       when r.first_upload is not null and c.period_start > r.first_upload
-                           then ' The claimed period begins after the first PyPI release.'
-                       else ' The claimed period lies between the two dates: a public release may have followed '
-                            || 'the repository''s creation, so the claim is possible but not what these dates show.'
-                   end
-                || ' Origin: GET /repos/{owner}/{repo} created_at; PyPI JSON API upload_time.'
-            when c.metric = 'created' then
-                coalesce(format('{} was created on {}, {} on {}.', c.subjects[1], r.created_on, c.subjects[2],
-                                r.other_created_on),
-                         'Creation dates not collected yet: run ecotrends collect --source github.')
-            when m.claim_id is null then
-                format('No {} {} data for all of {} in {}..{} yet', c.source, c.metric, array_to_string(c.subjects, ', '),
-                       c.period_start, c.period_end)
-                || case c.source
-                       when 'github' then ': run ecotrends collect --source github daily, or import ../shared/snapshot/observations/github.csv.'
-                       when 'pypi' then ': run ecotrends backfill --source pypi, or import ../shared/snapshot/observations/pypi.csv.'
-                       when 'arxiv' then ': run ecotrends backfill --source arxiv.'
-                       when 'trends' then ': run ecotrends backfill --source trends, or import a multiTimeline.csv with ecotrends import --trends-csv.'
-                       else ': import the series with ecotrends import.'
-                   end
-            when c.kind = 'value' then
-                format('{} {} ranged from {} ({}) to {} ({}) during {}..{}; the claim says {}, {}. Origin: {}.',
-                       c.subjects[1], m.metric, fmt_number(m.min_value), m.min_date,
-                       fmt_number(m.max_value), m.max_date, c.period_start, c.period_end,
-                       fmt_number(c.claimed_value),
-                       case when m.measured_value = c.claimed_value then 'which lies within that range'
-                            else printf('%.1f%%', 100 * abs(m.measured_value - c.claimed_value) / m.measured_value)
-                                 || ' off the nearest measured value' end,
-                       m.origin)
-            when c.kind = 'share' and c.metric = 'share_of_deep_learning' then
-                format('{} was mentioned in {} of {} deep-learning papers in {}..{}: {}; the claim says {}%. Origin: {}.',
-                       c.subjects[1], format('{:,}', (m.measured_value * m.total_denominator / 100)::bigint),
-                       fmt_number(m.total_denominator), c.period_start, c.period_end,
-                       printf('%.2f%%', m.measured_value), c.claimed_value, m.origin)
-            when c.kind = 'share' then
-                format('{} had {} of the {} mentions of {} in {}..{} ({}); the claim says {}%. Origin: {}.',
-                       c.subjects[1], printf('%.1f%%', m.measured_value), m.metric, array_to_string(c.subjects, ' and '),
-                       c.period_start, c.period_end,
-                       (select string_agg(s.subject || ' ' || fmt_number(s.total_value), ', ' order by s.subject)
-                        from stats as s where s.claim_id = c.claim_id),
-                       c.claimed_value, m.origin)
-            when c.kind = 'comparison' then
-                format('{} averaged {} {} ({}{}) against {} for {} in {}..{}. Origin: {}.',
-                       c.subjects[1], fmt_number(m.measured_value), m.metric, c.source,
-                       case when m.is_level then '' else ', per day' end,
-                       fmt_number(m.other_value), c.subjects[2], c.period_start, c.period_end, m.origin)
-            when c.kind = 'growth' then
-                format('{} {}{} went from an average of {} in the first quarter of {}..{} to {} in the last quarter ({}). Origin: {}.',
-                       c.subjects[1], m.metric, case when m.is_level then '' else ' per day' end, fmt_number(m.first_quarter_mean), m.first_date, m.last_date,
-                       fmt_number(m.last_quarter_mean), printf('%+.1f%%', m.measured_value), m.origin)
-        end as explanation
+            when c.kind = 'crossover' then
+                case
+                    when x.last_lead is null then 'no_data'
+                    when x.overtaken_on between c.period_start and c.period_end then 'supported'
+                    when x.overtaken_on < c.period_start then 'inaccurate'
+                    when x.last_not_ahead is null and x.first_common < c.period_start then 'contradicted'
+                    when x.last_not_ahead is null then 'no_data'
+                    else 'contradicted'
+                end
+        end as verdict
     from claim as c
     left join measured as m using (claim_id)
-    left join release_evidence as r using (claim_id)
+    left join chosen as v using (claim_id)
+    left join first_subject as a using (claim_id)
+    left join second_subject as b using (claim_id)
+    left join ranking as k using (claim_id)
+    left join outpaced as o using (claim_id)
+    left join crossings as x using (claim_id)
+    left join releases as r using (claim_id)
+),
+fill_hints(source, command) as (
+    values ('github', 'ecotrends collect --source github (daily, from cron) and ecotrends backfill --source github'),
+           ('pypi', 'ecotrends backfill --source pypi'),
+           ('arxiv', 'ecotrends backfill --source arxiv'),
+           ('trends', 'ecotrends backfill --source trends, or ecotrends import --trends-csv multiTimeline.csv'),
+           ('papers', 'ecotrends import (a conference-paper series in the interchange format)')
+),
+breaks as (
+    select v.claim_id, string_agg(distinct b.title || ' (' || b.date || ')', '; ') as names
+    from chosen as v
+    join claim as c using (claim_id)
+    join methodology_break as b
+        on b.source = v.evidence_source and v.evidence_metric glob b.metric
+        and b.date between c.period_start and c.period_end
+    group by v.claim_id
+),
+partly as (
+    select j.claim_id, case when j.verdict = 'supported' and c.unmeasured is not null then 'partly_supported'
+                            else j.verdict end as verdict
+    from judged as j
+    join claim as c using (claim_id)
 )
 select
     c.claim_id,
+    p.verdict,
+    j.measured_value,
+    v.rung,
+    v.label as evidence,
+    v.evidence_source,
+    v.evidence_metric,
+    v.coverage,
+    v.covered_from,
+    v.covered_to,
+    case
+        when c.kind = 'release_date' then coalesce(
+            case when r.released_on between c.period_start and c.period_end then r.released_on end,
+            case when r.created_on between c.period_start and c.period_end then r.created_on end,
+            case when r.uploaded_on between c.period_start and c.period_end then r.uploaded_on end,
+            r.released_on)
+        when c.kind = 'value' then coalesce(a.first_reached, case when c.claimed_value < a.min_value then a.min_date
+                                                                   else a.max_date end)
+        when c.kind in ('comparison', 'crossover') then coalesce(x.overtaken_on, x.last_common)
+        when c.kind in ('growth', 'rank', 'share') then a.last_date
+    end as decisive_date,
+    concat_ws(' ',
+        -- what the verdict rests on
+        case
+            when c.kind = 'uncheckable' then 'Not checkable with the collected sources: ' || c.reason || '.'
+            when c.kind = 'release_date' and p.verdict = 'no_data' then
+                format('No dated milestone of {} is stored: run ecotrends seed, or ecotrends collect --source github.',
+                       c.subjects[1])
+            when c.kind = 'release_date' then
+                format('{}: repository created {}; first public release {}; first PyPI upload {}.', c.subjects[1],
+                       coalesce(r.created_on::varchar, 'unknown'),
+                       coalesce(r.released_on::varchar || ' (' || split_part(r.released_origin, ':', 1) || ')',
+                                'unknown'),
+                       coalesce(r.uploaded_on::varchar, 'unknown'))
+                || format(' The claim places the release in {}..{}', c.period_start, c.period_end)
+                || case
+                       when r.released_on between c.period_start and c.period_end
+                           then ', which holds the first public release: the meaning of "released".'
+                       when r.created_on between c.period_start and c.period_end
+                           then format(', which holds the repository''s creation ({}) but not the first public release ({}): the claim''s year is that of the repository, not of the release.', r.created_on, r.released_on)
+                       when r.uploaded_on between c.period_start and c.period_end
+                           then format(', which holds the first PyPI upload ({}) but not the first public release ({}).', r.uploaded_on, r.released_on)
+                       else ', which holds none of these milestones.'
+                   end
+            when c.metric = 'created' and p.verdict = 'no_data' then
+                'Release dates not stored yet: run ecotrends seed.'
+            when c.metric = 'created' then
+                format('{} was first released on {}, {} on {} (first public releases; repository creation where none is known).',
+                       c.subjects[1], r.first_born, c.subjects[2], r.second_born)
+            when v.coverage is null or v.coverage = 0 then
+                format('No {} data for {} in {}..{}.', c.source, array_to_string(c.subjects, ', '),
+                       c.period_start, c.period_end)
+            when v.coverage < min_coverage() then
+                format('The best evidence, {}, covers only {}..{} of the claimed {}..{} ({}%); at least {}% is needed.',
+                       v.label, v.covered_from, v.covered_to, c.period_start, c.period_end,
+                       round(100 * v.coverage)::integer, round(100 * min_coverage())::integer)
+                || coalesce(' No points at all for ' || array_to_string(v.missing, ', ') || '.', '')
+            else format('Judged on {} (rung {} of the evidence ladder), covering {}..{} of the claimed {}..{} ({}%).',
+                        v.label, v.rung, v.covered_from, v.covered_to, c.period_start, c.period_end,
+                        round(100 * v.coverage)::integer)
+        end,
+        -- the decisive numbers
+        case
+            when c.kind in ('uncheckable', 'release_date') or c.metric = 'created' or p.verdict = 'no_data' then null
+            when c.kind = 'value' then
+                format('{} ranged from {} ({}) to {} ({}); the claim says {}: {}.', c.subjects[1],
+                       fmt_number(a.min_value), a.min_date, fmt_number(a.max_value), a.max_date,
+                       fmt_number(c.claimed_value),
+                       case when j.measured_value = c.claimed_value then format('first reached on {}', a.first_reached)
+                            when c.claimed_value < a.min_value
+                                then format('{} below the lowest value', fmt_share(1 - c.claimed_value / a.min_value))
+                            else format('{} above the highest value', fmt_share(c.claimed_value / a.max_value - 1))
+                       end)
+            when c.kind = 'share' and c.metric = 'share_of_deep_learning' then
+                format('{} was named in {} of {} papers: {}; the claim says {}%.', c.subjects[1],
+                       fmt_number(a.total_value), fmt_number(a.total_denominator),
+                       printf('%.2f%%', j.measured_value), c.claimed_value)
+            when c.kind = 'share' then
+                format('{} had {} of the mentions of {} ({}); the claim says {}%.', c.subjects[1],
+                       printf('%.1f%%', j.measured_value), array_to_string(c.subjects, ' and '),
+                       sh.subject_totals,
+                       c.claimed_value)
+            when c.kind = 'comparison' then
+                format('{} averaged {} against {}{} for {}; ahead on {} of {} common days, the last on {}.',
+                       c.subjects[1], fmt_number(a.mean_per_day * a.unit_days),
+                       fmt_number(b.mean_per_day * b.unit_days), a.unit_label, c.subjects[2], x.ahead_days,
+                       x.common_days, x.last_common)
+            when c.kind = 'rank' then
+                format('Places by {}: {}; the claim puts {} in the first {}.',
+                       case when a.is_level then 'mean level' else 'mean count' end, k.standings, array_to_string(c.subjects, ' and '), coalesce(c.top_places, len(c.subjects)))
+            when c.kind = 'growth' then
+                format('{} went from {}{} (mean of the first quarter of its points, from {}) to {} (the last quarter, up to {}): {}.',
+                       c.subjects[1], fmt_number(a.first_quarter_mean * a.unit_days), a.unit_label, a.first_date,
+                       fmt_number(a.last_quarter_mean * a.unit_days), a.last_date, printf('%+.1f%%', j.measured_value))
+                || coalesce(format(' Over the same window: {}{}.', o.rival,
+                                   case when o.rival_change >= j.measured_value then ', as fast or faster' else ', slower' end),
+                            '')
+            when c.kind = 'crossover' then
+                case
+                    when x.overtaken_on is not null then format('{} overtook {} on {} and stayed ahead up to {}.',
+                                                                c.subjects[1], c.subjects[2], x.overtaken_on, x.last_common)
+                    when x.last_not_ahead is null then format('{} was ahead of {} on every common day from {} on.',
+                                                              c.subjects[1], c.subjects[2], x.first_common)
+                    else format('{} was not ahead of {} on {}, the last common day.', c.subjects[1], c.subjects[2],
+                                x.last_common)
+                end
+        end,
+        -- proxies: shown, labelled, never a verdict
+        case
+            when c.kind = 'uncheckable' and c.proxy is not null and v.coverage > 0 then
+                format('Proxy, not a check: {} in {}..{}: {}.', v.label, c.period_start, c.period_end,
+                       sh.proxy_values)
+            when c.kind = 'uncheckable' and c.proxy is not null then
+                format('Proxy ({}): no data in {}..{}.', c.proxy, c.period_start, c.period_end)
+        end,
+        case when p.verdict = 'partly_supported' then 'Not measured: ' || c.unmeasured || '.' end,
+        case
+            when p.verdict = 'no_data' and c.kind not in ('release_date', 'uncheckable') and c.metric <> 'created'
+                then 'Fill it with: ' || coalesce(h.command, 'ecotrends import') || '.'
+        end,
+        case when a.origin is not null and c.kind <> 'uncheckable' and p.verdict <> 'no_data'
+             then 'Origin: ' || a.origin || '.' end,
+        case when c.kind = 'release_date' and r.released_on is not null
+             then 'Origin of the release date: ' || r.released_origin || '.' end,
+        case when br.names is not null then 'Methodology break in the period: ' || br.names || '.' end
+    ) as explanation
+from claim as c
+join judged as j using (claim_id)
+join partly as p using (claim_id)
+left join chosen as v using (claim_id)
+left join first_subject as a using (claim_id)
+left join second_subject as b using (claim_id)
+left join ranking as k using (claim_id)
+left join outpaced as o using (claim_id)
+left join crossings as x using (claim_id)
+left join releases as r using (claim_id)
+left join shares as sh using (claim_id)
+left join fill_hints as h on h.source = c.source
+left join breaks as br using (claim_id);
+
+comment on view claim_verdicts is 'The verdict of each claim with the measured value, the evidence it rests on (rung, coverage) and an explanation a reader can verify.';
+comment on column claim_verdicts.claim_id is 'Claim id.';
+comment on column claim_verdicts.verdict is 'supported, partly_supported, inaccurate, contradicted, uncheckable or no_data.';
+comment on column claim_verdicts.measured_value is 'Measured counterpart of the claim (see claim_checks).';
+comment on column claim_verdicts.rung is 'Rung of the evidence ladder the verdict rests on.';
+comment on column claim_verdicts.evidence is 'The series the verdict rests on.';
+comment on column claim_verdicts.evidence_source is 'Source of that series.';
+comment on column claim_verdicts.evidence_metric is 'Metric of that series (in project_series).';
+comment on column claim_verdicts.coverage is 'Share of the claimed period that series covers, 0 to 1.';
+comment on column claim_verdicts.covered_from is 'First day covered.';
+comment on column claim_verdicts.covered_to is 'Last day covered.';
+comment on column claim_verdicts.decisive_date is 'The day that decides it: a release, the day a level reached the claimed value, the day one framework overtook another, the last day measured.';
+comment on column claim_verdicts.explanation is 'The evidence, the numbers, their dates and origin, proxies, what was not measured, and any methodology break.';
+
+create or replace view claim_checks as
+select
+    c.claim_id,
+    c.ordinal,
+    a.article_id,
     a.title as article,
     a.file as article_file,
     a.author,
@@ -298,44 +678,62 @@ select
     c.kind,
     c.source,
     array_to_string(c.subjects, ', ') as subject,
+    array_to_string(list_distinct(c.subjects || c.alternatives || c.relative_to), ', ') as involves,
     c.metric,
     c.period_start,
     c.period_end,
     c.claimed_value,
     c.unit,
-    case when c.kind in ('release_date') or c.metric = 'created'
-         then extract(year from r.created_on)::double else v.measured_value end as measured_value,
+    case when c.kind = 'release_date' then extract(year from v.decisive_date)::double
+         else v.measured_value end as measured_value,
     v.verdict,
-    v.explanation || coalesce(' Methodology break in the period: ' || b.names || '.', '') as explanation,
+    v.evidence,
+    v.evidence_source,
+    v.evidence_metric,
+    v.rung,
+    v.coverage,
+    v.decisive_date,
+    v.explanation,
     c.check_method,
-    c.contradicts
+    c.contradicts,
+    c.unmeasured,
+    c.proxy
 from claim as c
 join claim_article as a using (article_id)
-join verdicts as v using (claim_id)
-left join release_evidence as r using (claim_id)
-left join breaks as b using (claim_id);
+join claim_verdicts as v using (claim_id);
 
-comment on view claim_checks is 'Each registered claim beside what the data says: the measured value, a verdict (supported, inaccurate, contradicted, uncheckable, no_data) and an explanation a reader can verify.';
+comment on view claim_checks is 'Each registered claim beside what the data says: the verdict (supported, partly_supported, inaccurate, contradicted, uncheckable, no_data), the evidence it rests on and an explanation a reader can verify.';
 comment on column claim_checks.claim_id is 'Claim id in data/claims.toml.';
+comment on column claim_checks.ordinal is 'Place of the claim in the register, which follows each article''s reading order.';
+comment on column claim_checks.article_id is 'Article id in data/claims.toml.';
 comment on column claim_checks.article is 'Title of the article making the claim.';
-comment on column claim_checks.article_file is 'Seed file of the article in ../shared/articles/.';
+comment on column claim_checks.article_file is 'File name of the article as it was checked.';
 comment on column claim_checks.author is 'Author or site, as far as the article tells.';
 comment on column claim_checks.published is 'Publication date as far as the article tells.';
 comment on column claim_checks.location is 'Where in the article the claim stands.';
 comment on column claim_checks.statement is 'The claim in the project''s words.';
-comment on column claim_checks.kind is 'value, share, comparison, growth, release_date or uncheckable.';
-comment on column claim_checks.source is 'Source that checks it (none when uncheckable).';
-comment on column claim_checks.subject is 'Subjects of the claim, comma separated (a comparison or share lists the first subject first).';
+comment on column claim_checks.kind is 'value, share, comparison, rank, growth, crossover, release_date or uncheckable.';
+comment on column claim_checks.source is 'Source named by the claim (none when uncheckable).';
+comment on column claim_checks.subject is 'Subjects of the claim, comma separated (the first is the one the claim is about).';
+comment on column claim_checks.involves is 'Every project the claim involves: its subjects, the alternatives it is ranked against, the frameworks its growth is compared with.';
 comment on column claim_checks.metric is 'Metric named by the claim.';
 comment on column claim_checks.period_start is 'First day of the period the claim refers to.';
 comment on column claim_checks.period_end is 'Last day of that period.';
 comment on column claim_checks.claimed_value is 'Number claimed (a year for release dates, percent for shares).';
 comment on column claim_checks.unit is 'Unit of claimed_value.';
-comment on column claim_checks.measured_value is 'Measured counterpart: nearest value in the period (value), percent (share), first subject''s mean or total (comparison), percent change (growth), creation year (release date).';
-comment on column claim_checks.verdict is 'supported, inaccurate (right direction, off beyond the tolerance), contradicted, uncheckable, or no_data (checkable but not collected yet).';
-comment on column claim_checks.explanation is 'The measured numbers, their dates and origin, and any methodology break in the period.';
+comment on column claim_checks.measured_value is 'Measured counterpart: nearest value in the period (value), percent (share), mean level or mean per day of the first subject (comparison, rank), percent change (growth), lead on the last common day (crossover), year of the decisive milestone (release date).';
+comment on column claim_checks.verdict is 'supported; partly_supported (the measured part holds, the rest is not measured); inaccurate (right direction, off beyond the tolerance); contradicted; uncheckable; no_data (the evidence covers less than half of the period).';
+comment on column claim_checks.evidence is 'The series the verdict rests on (a rung of evidence_ladder).';
+comment on column claim_checks.evidence_source is 'Source of the series the verdict rests on.';
+comment on column claim_checks.evidence_metric is 'Metric of that series (in project_series).';
+comment on column claim_checks.rung is 'Rung of the evidence ladder (1 is the best evidence).';
+comment on column claim_checks.coverage is 'Share of the claimed period the evidence covers, 0 to 1.';
+comment on column claim_checks.decisive_date is 'The day that decides the verdict (see claim_verdicts).';
+comment on column claim_checks.explanation is 'The evidence, the numbers, their dates and origin, proxies, what was not measured, and any methodology break.';
 comment on column claim_checks.check_method is 'How the claim is checked, from the register.';
 comment on column claim_checks.contradicts is 'Claims of other articles that say the opposite.';
+comment on column claim_checks.unmeasured is 'The part of the claim no series measures.';
+comment on column claim_checks.proxy is 'For an uncheckable claim: the series shown as a proxy.';
 
 create or replace view claim_contradictions as
 with checks as materialized (

@@ -1,0 +1,32 @@
+"""The documentation's queries run on a fresh clone's database (the shipped history) and return rows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import query
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = ("README.md", "docs/querying.md")
+SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.S)
+EXAMPLES = [(name, block) for name in DOCUMENTS for block in SQL_BLOCK.findall((ROOT / name).read_text())]
+
+
+def test_the_documents_hold_query_examples():
+    assert len(EXAMPLES) >= 6
+
+
+@pytest.mark.parametrize(("document", "sql"), EXAMPLES, ids=[f"{d}-{i}" for i, (d, _) in enumerate(EXAMPLES)])
+def test_every_documented_query_returns_rows_on_the_shipped_history(seeded: Path, document: str, sql: str):
+    rows = query(seeded, sql)
+    assert rows, f"{document}: this example returns nothing on the shipped history:\n{sql}"
+
+
+def test_readme_commands_name_only_what_a_clone_has():
+    text = (ROOT / "README.md").read_text()
+    assert "../shared" not in text
+    for path in re.findall(r"\]\(([^)#]+)\)", text):
+        assert (ROOT / path).exists(), f"README links to {path}, which is not in the repository"
