@@ -83,6 +83,8 @@ names = dict(zip(projects["project_id"], projects["name"], strict=True))
 st.subheader("Who leads")
 lines = queries.headlines(db)
 shown = set(lines["signal"]) if not lines.empty else set()
+if not lines.empty:
+    lines = lines.set_index("signal").loc[[s for s in SIGNAL_TITLES if s in shown]].reset_index()
 for row in lines.itertuples():
     st.markdown(headline(row, names))
 missing = [signal for signal in SIGNAL_TITLES if signal not in shown]
@@ -93,7 +95,7 @@ if missing:
         f"Fill with `{'`, `'.join(ui.hint(c) for c in commands)}`."
     )
 
-summary = queries.overview(db)
+summary = queries.overview(db).sort_values("stars_now", ascending=False, na_position="last")
 table = pd.DataFrame(
     {
         "Project": summary["name"],
