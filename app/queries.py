@@ -19,8 +19,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from collectors import clock, store
+from collectors import clock, sources, store
 from collectors.config import REPO_ROOT, db_path
+from collectors.source import Series as DeclaredSeries
 
 CACHE_SECONDS = 60
 LOCK_WAIT_SECONDS = 15.0
@@ -32,22 +33,20 @@ CONSOLE_MAX_BYTES = 64 * 2**20
 
 @dataclass(frozen=True)
 class Series:
-    """A chartable series of one source and metric: one value per project and date."""
+    """A chartable series as its source declares it (collectors/sources/), with the source's name."""
 
-    key: str
-    label: str
     source: str
-    metric: str
-    unit: str
-    is_count: bool  # counts over a window (downloads, papers) vs levels (stars, interest)
-    per_days: int = 1  # counts are shown per this many days: their natural cadence (day, 30 days, year)
+    declared: DeclaredSeries
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.declared, name)
 
     @property
     def axis_title(self) -> str:
         """The unit a chart of this series shows: '' per day, per 30 days or per year for counts."""
-        if not self.is_count:
-            return self.unit
-        return f"{self.unit} {per_label(self.per_days)}"
+        if not self.declared.is_count or self.declared.share_of:
+            return self.declared.unit
+        return f"{self.declared.unit} {per_label(self.declared.per_days)}"
 
 
 def per_label(days: int) -> str:
@@ -55,25 +54,8 @@ def per_label(days: int) -> str:
     return {1: "per day", 365: "per year"}.get(days, f"per {days} days")
 
 
-DOWNLOADS = "downloads"
-SERIES = (
-    Series("stars", "GitHub stars (daily snapshots where collected, archived lists before)", "github", "stars",
-           "stars", False),
-    Series("downloads", "PyPI downloads without mirrors (PyPI Stats, daily)", "pypi", "downloads_without_mirrors",
-           DOWNLOADS, True),
-    Series("downloads_mirrors", "PyPI downloads with mirrors (PyPI Stats, daily)", "pypi", "downloads_with_mirrors",
-           DOWNLOADS, True),
-    Series("downloads_clickpy", "PyPI downloads, ClickPy history (daily)", "pypi", "downloads_clickpy", DOWNLOADS,
-           True),
-    Series("downloads_snapshot", "PyPI downloads, top-PyPI windows of about 30 days (monthly)", "pypi", "downloads",
-           DOWNLOADS, True, 30),
-    Series("arxiv", "arXiv papers mentioning (monthly)", "arxiv", "papers_mentioning", "papers", True, 30),
-    Series("arxiv_share", "arXiv share of deep-learning papers (monthly)", "arxiv", "share_of_deep_learning",
-           "% of deep-learning papers", False),
-    Series("trends", "Google Trends interest", "trends", "interest", "interest (0-100)", False),
-    Series("papers", "Conference papers mentioning, full text (yearly)", "papers", "papers_mentioning", "papers",
-           True, 365),
-)  # fmt: skip
+# Every series a source offers for charts, in registry order: adding a source adds its series here.
+SERIES = tuple(Series(source.name, s) for source in sources.registry().values() for s in source.series if s.chart)
 SERIES_BY_KEY = {s.key: s for s in SERIES}
 
 
@@ -112,7 +94,7 @@ class _Reader:
                 self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
                 self._path, self._opened = path, time.monotonic()
                 ready = self._conn.execute(
-                    "select count(*) from duckdb_tables() where table_name in ('project_overview', 'series_summary')"
+                    "select count(*) from duckdb_tables() where table_name in ('project_signals', 'series_summary')"
                 ).fetchone()[0]
                 self._ready = ready == 2  # else no ecotrends run has finished writing this file yet
             try:
@@ -248,16 +230,17 @@ def series_group(db: str, keys: tuple[str, ...], project_ids: tuple[str, ...]) -
     specs = [SERIES_BY_KEY[key] for key in keys]
     if len({spec.source for spec in specs}) != 1:
         raise ValueError("series_group reads the series of one source")
-    metric_of = {spec.key: "papers_mentioning" if spec.key == "arxiv_share" else spec.metric for spec in specs}
+    metric_of = {spec.key: spec.share_of or spec.metric for spec in specs}
     raw = observations_of(db, specs[0].source, tuple(sorted(set(metric_of.values()))), project_ids)
     result = {}
     for spec in specs:
         frame = raw[raw["metric"] == metric_of[spec.key]] if not raw.empty else raw
-        result[spec.key] = _per_project(db, spec, frame)
+        result[spec.key] = _per_project(spec, frame)
     return result
 
 
-def _per_project(db: str, spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
+def _per_project(spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
+    """One value per project and date: a project's packages summed; a share as a percentage of its denominator."""
     if frame.empty:
         return pd.DataFrame()
     frame = (
@@ -265,12 +248,15 @@ def _per_project(db: str, spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
         .agg(value=("value", "sum"), origin=("origin", "first"))
         .sort_values(["project_id", "date"])
     )
-    if spec.key == "arxiv_share":
+    if spec.share_of:
         totals = read(
-            "select date, value as denominator from observation "
-            "where source = 'arxiv' and metric = 'papers_total' and subject = 'deep-learning'"
+            "select date, window_days, value as denominator from observation "
+            "where source = ? and metric = ? and subject = ?",
+            [spec.source, spec.denominator_metric, spec.denominator_subject],
         )
-        frame = frame.merge(totals, on="date", how="inner")
+        if totals.empty:
+            return pd.DataFrame()
+        frame = frame.merge(totals, on=["date", "window_days"], how="inner")
         frame["value"] = 100 * frame["value"] / frame["denominator"]
     return _dated(frame)
 
@@ -286,9 +272,9 @@ def breaks(db: str, source: str, metric: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Computing the overview…")
-def overview(db: str) -> pd.DataFrame:
-    """One row per project with the latest figures and sparklines (summary table, rebuilt after each run)."""
-    return read("select * from project_overview order by project_id")
+def signals(db: str) -> pd.DataFrame:
+    """Per project and signal: the latest figures and a year of values (summary table, rebuilt after each run)."""
+    return read("select * from project_signals order by signal, project_id")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -414,13 +400,19 @@ def console(sql: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def star_history(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Running total of retained stars by the day they were given (as the github_star_history view)."""
-    frame = observations_of(db, "github", "stars_given_retained", project_ids)
-    if frame.empty:
-        return frame
-    frame["value"] = frame.groupby("project_id")["value"].cumsum()
-    frame["window_days"] = 0
-    return _dated(frame)
+    """Running total of retained stars by the day they were given: the github_star_history view, filtered on
+    the repositories (its partition key, so DuckDB reads only their rows)."""
+    mapping = subjects(db)
+    repos = list(mapping[(mapping["source"] == "github") & mapping["project_id"].isin(project_ids)]["subject"])
+    if not repos:
+        return pd.DataFrame()
+    return _dated(
+        read(
+            "select project_id, date, retained_stars_cumulative as value, 0 as window_days, origin "
+            f"from github_star_history where repo in ({', '.join('?' for _ in repos)}) order by project_id, date",
+            repos,
+        )
+    )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -456,6 +448,41 @@ def trends_series(db: str, timeframe: str, resolution: str, project_ids: tuple[s
         [timeframe, resolution, list(project_ids)],
     )
     return _dated(frame)
+
+
+def common_grid(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
+    """Each project's series on one calendar grid, keeping only the periods every chosen project has a point in.
+
+    Shares and growth rates are only meaningful on such a grid: a day where one project alone has a point would
+    read as 100%, and a gap as a jump. Levels take the period's last value, counts its mean per day.
+    """
+    steps = frame.sort_values("date").groupby("project_id")["date"].diff().dt.days
+    yearly = steps.median() > 60
+    period = "Y" if yearly else "M"
+    grid = frame.assign(period=frame["date"].dt.to_period(period))
+    grid = (
+        grid.sort_values("date")
+        .groupby(["project_id", "period"], as_index=False)
+        .agg(value=("value", "mean" if is_count else "last"), origin=("origin", "last"))
+    )
+    everyone = grid.groupby("period")["project_id"].transform("nunique") == grid["project_id"].nunique()
+    grid = grid[everyone].copy()
+    grid["date"] = grid["period"].dt.to_timestamp(how="end").dt.normalize()
+    return grid.drop(columns="period"), "calendar years" if yearly else "calendar months"
+
+
+def share_of_total(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
+    """Each project's percentage of the chosen projects' total, per common period (see common_grid)."""
+    grid, periods = common_grid(frame, is_count)
+    grid["value"] = 100 * grid["value"] / grid.groupby("date")["value"].transform("sum")
+    return grid, periods
+
+
+def growth_rate(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
+    """Each project's percent change from the previous common period (see common_grid)."""
+    grid, periods = common_grid(frame, is_count)
+    grid["value"] = 100 * grid.groupby("project_id")["value"].pct_change()
+    return grid, periods
 
 
 def _dated(frame: pd.DataFrame) -> pd.DataFrame:

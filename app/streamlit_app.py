@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st
 
-from app import queries, ui
+from app import pages, queries, ui
 
 st.set_page_config(page_title="ecotrends", page_icon="📈", layout="wide")
 if queries.built_by_older_sql(str(queries.database())):
@@ -20,18 +20,10 @@ if queries.built_by_older_sql(str(queries.database())):
     )
     st.stop()
 
-pages = {
-    "Adoption": [
-        st.Page("sections/overview.py", title="Overview", icon="🏠", default=True),  # served at /
-        st.Page("sections/compare.py", title="Compare", icon="📊", url_path="compare"),
-        st.Page("sections/claims.py", title="Claims", icon="🔎", url_path="claims"),
-    ],
-    "Sources": [
-        st.Page("sections/github.py", title="GitHub", icon="⭐", url_path="github"),
-        st.Page("sections/pypi.py", title="PyPI", icon="📦", url_path="pypi"),
-        st.Page("sections/arxiv.py", title="arXiv", icon="📄", url_path="arxiv"),
-        st.Page("sections/trends.py", title="Google Trends", icon="🔍", url_path="trends"),
-        st.Page("sections/data.py", title="Data", icon="🗄️", url_path="data"),
-    ],
-}
-st.navigation(pages).run()
+navigation: dict[str, list] = {}
+for page in pages.PAGES:
+    navigation.setdefault(page.group, []).append(
+        st.Page(f"sections/{page.file}", title=page.title, icon=page.icon, url_path=page.url_path or None,
+                default=not page.url_path)
+    )  # fmt: skip
+st.navigation(navigation).run()

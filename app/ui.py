@@ -290,10 +290,11 @@ def default_projects(db: str, ids: Sequence[str]) -> list[str]:
     """The most-starred projects first, at most DEFAULT_PROJECTS of them (all of the defaults)."""
     from app import queries
 
-    ranked = queries.overview(db)
+    ranked = queries.signals(db)
     if ranked.empty or len(ids) <= DEFAULT_PROJECTS:
         return list(ids)[:DEFAULT_PROJECTS]
-    order = ranked.sort_values("stars_now", ascending=False, na_position="last")["project_id"]
+    stars = ranked[ranked["signal"] == "stars"]
+    order = stars.sort_values("latest", ascending=False, na_position="last")["project_id"]
     return [p for p in order if p in ids][:DEFAULT_PROJECTS]
 
 

@@ -24,14 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from collectors import cli, clock, http, runner  # noqa: E402
-from collectors.config import load_projects  # noqa: E402
-from tests.fakeapi import FakeAPI  # noqa: E402
+from collectors import clock, http, inputs, runner, sources  # noqa: E402
+from collectors.config import collected, load_projects  # noqa: E402
+from tests.fakeapi import FakeAPI, services_of  # noqa: E402
 
 DAY_ONE = datetime(2023, 12, 10, 6, 15)  # inside the recorded arXiv months
 REAL_LIMITS = {"pypistats": (30, 60.0), "arxiv": (1, 3.0), "github": (60, 3600.0), "clickpy": (60, 3600.0)}
-SERVICE_OF = {"github": ("github", "clickhouse"), "pypi": ("pypistats", "pypi", "clickpy"), "arxiv": ("arxiv",),
-              "trends": ("trends",)}  # fmt: skip
 
 
 LATENCY = 0.1  # seconds per request, as a real API answers
@@ -39,25 +37,26 @@ PAUSES: Counter[str] = Counter()  # seconds each source spent pausing (pacing, b
 THREAD_SOURCE: dict[str, str] = {}
 
 
-def tagged_run_source(module, *args, **kwargs):
+def tagged_run_source(source, *args, **kwargs):
     """runner.run_source, remembering which source this thread runs so its pauses can be attributed."""
-    THREAD_SOURCE[threading.current_thread().name] = module.SOURCE
-    return ORIGINAL_RUN_SOURCE(module, *args, **kwargs)
+    THREAD_SOURCE[threading.current_thread().name] = source.name
+    return ORIGINAL_RUN_SOURCE(source, *args, **kwargs)
 
 
 ORIGINAL_RUN_SOURCE = runner.run_source
 
 
-def run(api: FakeAPI, db: Path, command: str, sources: list[str]) -> tuple[float, Counter, float]:
+def run(api: FakeAPI, db: Path, command: str, names: list[str]) -> tuple[float, Counter, float]:
     """One run; returns the modelled wall time (each source's pauses plus 100 ms a request, sources in
     parallel), the requests per source, and the measured local processing time."""
     api.requests.clear()
     PAUSES.clear()
     started = time.perf_counter()
-    runner.run_sources(cli.source_modules(sources), db, load_projects(), interactive=False, command=command)
+    inputs.init_db(db, load_projects())
+    runner.run_sources([sources.get(n) for n in names], db, load_projects(), interactive=False, command=command)
     elapsed = time.perf_counter() - started
-    used = Counter({s: sum(api.requests[x] for x in SERVICE_OF[s]) for s in sources})
-    network = {s: PAUSES[s] + LATENCY * used[s] for s in sources}
+    used = Counter({n: sum(api.requests[x] for x in services_of(n)) for n in names})
+    network = {n: PAUSES[n] + LATENCY * used[n] for n in names}
     local = max(0.0, elapsed - max(network.values()) / SPEED[0])
     return max(network.values()) + local, used, local
 
@@ -71,8 +70,8 @@ def main() -> None:
     args = parser.parse_args()
     speedup = SPEED[0] = args.speedup
     limits = {k: (n, seconds / speedup) for k, (n, seconds) in REAL_LIMITS.items()}
-    sources = list(cli.SOURCE_NAMES)
-    projects = load_projects()
+    names = [source.name for source in sources.collecting()]
+    projects = collected(load_projects())  # archived projects are not collected
     rows = []
 
     def pause(seconds: float) -> None:
@@ -88,9 +87,9 @@ def main() -> None:
         day = [DAY_ONE]
         clock.now = lambda: day[0].replace(tzinfo=UTC)  # the one clock every collector reads
 
-        rows.append(("first run: collect", *run(api, db, "collect", sources)))
-        for source in sources:
-            rows.append((f"first run: backfill --source {source}", *run(api, db, "backfill", [source])))
+        rows.append(("first run: collect", *run(api, db, "collect", names)))
+        for name in names:
+            rows.append((f"first run: backfill --source {name}", *run(api, db, "backfill", [name])))
         catch_up = 0
         while catch_up < 4:  # without a token the star-history walks take a few hourly runs
             time.sleep(3600 / speedup)
@@ -101,20 +100,20 @@ def main() -> None:
                 break
         rows.append((f"catch-up: {catch_up} hourly github runs finish the star histories", seconds, used, local))
         day[0] = DAY_ONE.replace(day=11)
-        rows.append(("daily run: collect (next day)", *run(api, db, "collect", sources)))
+        rows.append(("daily run: collect (next day)", *run(api, db, "collect", names)))
         daily = rows[-1][2]
         alone = {}
-        for source in sources:
+        for name in names:
             day[0] = DAY_ONE.replace(day=12)
-            alone[source] = run(api, db, "collect", [source])[0]
+            alone[name] = run(api, db, "collect", [name])[0]
         day[0] = DAY_ONE.replace(day=13)
-        together = run(api, db, "collect", sources)[0]
+        together = run(api, db, "collect", names)[0]
 
         naive = Path(folder) / "naive.duckdb"
         day[0] = DAY_ONE.replace(day=11)
-        naive_seconds, naive_total, _ = run(api, naive, "collect", sources)
-        for source in sources:
-            seconds, used, _ = run(api, naive, "backfill", [source])
+        naive_seconds, naive_total, _ = run(api, naive, "collect", names)
+        for name in names:
+            seconds, used, _ = run(api, naive, "backfill", [name])
             naive_total.update(used)
             naive_seconds += seconds
         refused = dict(api.limited)
@@ -123,18 +122,18 @@ def main() -> None:
         f"tracked projects: {len(projects)}; replay {speedup:g}x faster than real time; wall time modelled as "
         "each source's pauses plus 100 ms a request (sources in parallel) plus the measured local time\n"
     )
-    print("| run | github | pypi | arxiv | trends | requests | wall time | of it local |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| run | {' | '.join(names)} | requests | wall time | of it local |")
+    print("|---|" + "---:|" * (len(names) + 3))
     for label, seconds, used, local in rows:
-        cells = " | ".join(str(used.get(s, 0)) for s in sources)
+        cells = " | ".join(str(used.get(s, 0)) for s in names)
         print(f"| {label} | {cells} | {sum(used.values())} | {_duration(seconds)} | {local:.1f} s |")
-    cells = " | ".join(str(naive_total.get(s, 0)) for s in sources)
+    cells = " | ".join(str(naive_total.get(s, 0)) for s in names)
     print(f"| naive daily run (refetch everything, the peer baseline) | {cells} | {sum(naive_total.values())} | "
           f"{_duration(naive_seconds)} | |")  # fmt: skip
     print("\n| target | measured | met |\n|---|---|---|")
     packages = sum(len(p.pypi) for p in projects)
-    units = {"github": len(projects), "pypi": packages, "arxiv": len(projects), "trends": len(projects)}
-    excess = {s: daily[s] - units[s] for s in sources}
+    units = {name: packages if name == "pypi" else len(projects) for name in names}
+    excess = {s: daily[s] - units[s] for s in names}
     print(
         f"| daily run: at most one request per project and source beyond fixed overhead | {dict(daily)} for "
         f"{len(projects)} projects ({packages} PyPI packages: one call each); beyond that {excess} (arXiv's "

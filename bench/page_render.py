@@ -21,7 +21,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PAGES = ("overview", "compare", "claims", "github", "pypi", "arxiv", "trends", "data")
+
+from app.pages import PAGES  # noqa: E402  the router's own list of pages
+
 TARGET_SECONDS = 2.0
 DRAWN = """() => {
   if (document.querySelector("[data-testid='stStatusWidget']")) return false;
@@ -69,15 +71,16 @@ def main() -> None:
                 args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/overview")
+            page.goto(f"{url}/")
             page.wait_for_function(DRAWN, timeout=120_000)  # warm-up: the server's first script run
             print(f"| page | first load s | median s ({args.repeat} loads) | target {TARGET_SECONDS:.0f} s |")
             print("|---|---:|---:|---|")
-            for name in PAGES:
+            for app_page in PAGES:
+                name = app_page.name
                 times = []
                 for attempt in range(args.repeat + 1):
                     started = time.perf_counter()
-                    page.goto(f"{url}/{name}", wait_until="commit")
+                    page.goto(f"{url}/{app_page.url_path}", wait_until="commit")
                     page.wait_for_function(DRAWN, timeout=120_000)
                     times.append(time.perf_counter() - started)
                     del attempt

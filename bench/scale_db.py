@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collectors import store
+from collectors import inputs, store
 from collectors.config import Project
 
 ORIGIN = "synthetic benchmark row (bench/scale_db.py)"
@@ -32,7 +32,7 @@ def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
     if path.exists():
         path.unlink()
     started = time.perf_counter()
-    store.init_db(path, scale_projects(projects))
+    inputs.init_db(path, scale_projects(projects))
     days = years * 365
     with store.connect(path) as conn:
         conn.execute(

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
 
-from collectors import clock, interchange, store
+from collectors import clock, inputs, interchange, store
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "snapshot" / "observations"
 
@@ -56,7 +56,7 @@ def main() -> None:
     print("| operation | rows | seconds | rows per second |\n|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "write.duckdb"
-        store.init_db(db)
+        inputs.init_db(db)
         first = synthetic_batch(args.rows, 0)
         with store.connect(db) as conn:
             for label, frame in (("upsert, new rows", first), ("upsert, same rows (no change)", first),
@@ -71,7 +71,7 @@ def main() -> None:
         files = sorted(SNAPSHOT.glob("*.csv"))
         if files:
             snapshot_db = Path(folder) / "snapshot.duckdb"
-            store.init_db(snapshot_db)
+            inputs.init_db(snapshot_db)
             seconds, written = timed(lambda: interchange.import_files(snapshot_db, files))
             print(f"| ecotrends import ../shared/snapshot/observations ({len(files)} files) | {written:,} | "
                   f"{seconds:.2f} | {written / seconds:,.0f} |")  # fmt: skip

@@ -10,15 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
-from collectors import store
+from collectors import sources
 from collectors.config import REPO_ROOT
 from collectors.errors import ConfigError
 
 CLAIMS_FILE = REPO_ROOT / "data" / "claims.toml"
 KINDS = ("value", "share", "comparison", "rank", "growth", "crossover", "release_date", "uncheckable")
-SOURCES = ("github", "pypi", "arxiv", "trends", "papers", "none")
 DIRECTIONS = {"growth": ("up", "down", "flat"), "comparison": ("greater",)}
 ARTICLE_FIELDS = ("id", "file", "title", "author", "published", "published_basis")
 CLAIM_FIELDS = {
@@ -121,8 +118,9 @@ def _claim(path: Path, index: int, entry: dict, articles: set[str]) -> Claim:
     kind = entry["kind"]
     if kind not in KINDS:
         raise fail("kind", f"is {kind!r}; expected one of {', '.join(KINDS)}")
-    if entry["source"] not in SOURCES:
-        raise fail("source", f"is {entry['source']!r}; expected one of {', '.join(SOURCES)}")
+    known = (*sources.registry(), "none")
+    if entry["source"] not in known:
+        raise fail("source", f"is {entry['source']!r}; expected one of {', '.join(known)}")
     subjects = entry["subjects"]
     if not isinstance(subjects, list) or not subjects or not all(isinstance(s, str) and s for s in subjects):
         raise fail("subjects", "must be a non-empty list of names")
@@ -186,28 +184,6 @@ def _names(entry: dict, name: str, fail) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise fail(name, "must be a list of names")
     return tuple(value)
-
-
-def sync_claims(conn: duckdb.DuckDBPyConnection, path: Path = CLAIMS_FILE) -> None:
-    """Mirror the register into claim_article and claim, in one transaction."""
-    articles, claims = load_register(path)
-    with store.transaction(conn):
-        conn.execute("delete from claim")
-        conn.execute("delete from claim_article")
-        conn.executemany(
-            "insert into claim_article values (?, ?, ?, ?, ?, ?)",
-            [[a.id, a.file, a.title, a.author, a.published, a.published_basis] for a in articles],
-        )
-        conn.executemany(
-            "insert into claim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [c.id, ordinal, c.article, c.location, c.statement, c.kind, list(c.subjects), list(c.alternatives),
-                 c.top, list(c.relative_to), c.source, c.metric, c.period_start, c.period_end, c.claimed_value,
-                 c.claimed_month, c.unit, c.tolerance, c.direction, c.unmeasured, c.check, c.reason, c.proxy,
-                 list(c.contradicts)]
-                for ordinal, c in enumerate(claims, start=1)
-            ],
-        )  # fmt: skip
 
 
 # --- proposing claims from any article -----------------------------------------------------------------

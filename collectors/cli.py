@@ -13,17 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from collectors import sources
+
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
-SOURCE_NAMES = ("github", "pypi", "arxiv", "trends")
-
-
-def source_modules(names: Sequence[str]) -> list:
-    """The plain mapping from source name to module, imported lazily so --help stays fast."""
-    from collectors import arxiv, github, pypi, trends
-
-    modules = {"github": github, "pypi": pypi, "arxiv": arxiv, "trends": trends}
-    return [modules[name] for name in names]
+SOURCE_NAMES = tuple(sources.names())  # the registry's names, read without importing the sources
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,15 +154,21 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _collect(db: Path, args: argparse.Namespace) -> int:
-    from collectors import runner, store
+    from collectors import inputs, runner, store
     from collectors.config import load_projects
+    from collectors.errors import ConfigError
 
     projects = load_projects(Path(args.projects) if args.projects else None)
-    names = args.source or list(SOURCE_NAMES)
+    able = sources.collecting() if args.command == "collect" else sources.backfilling()
+    chosen = [sources.get(name) for name in args.source] if args.source else able
+    unable = [source.name for source in chosen if source not in able]
+    if unable:
+        raise ConfigError(f"{', '.join(unable)}: nothing to {args.command} (filled by ecotrends seed or import)")
     interactive = sys.stderr.isatty() and not args.no_progress
     with store.run_lock(db):
+        inputs.init_db(db, projects)
         results = runner.run_sources(
-            source_modules(names), db, projects, interactive, command=args.command, since=getattr(args, "since", None)
+            chosen, db, projects, interactive, command=args.command, since=getattr(args, "since", None)
         )
     for result in results:
         line = f"{result.source}: {result.status}, {result.rows_written} rows, {result.requests_made} requests"
@@ -177,14 +177,20 @@ def _collect(db: Path, args: argparse.Namespace) -> int:
 
 
 def _import(db: Path, args: argparse.Namespace) -> int:
-    from collectors import interchange, store
+    from collectors import inputs, interchange, store
 
     # Every file is checked whole before anything is written.
-    read = interchange.read_trends_exports if args.trends_csv else interchange.read_files
-    frame = read(args.files)
-    with store.run_lock(db):
-        store.init_db(db)
-        written = interchange.load_frame(db, frame, guard_zeros=not args.trends_csv)
+    if args.trends_csv:
+        from collectors.sources import trends
+
+        with store.run_lock(db):
+            inputs.init_db(db)
+            written = trends.import_exports(db, args.files)
+    else:
+        frame = interchange.read_files(args.files)
+        with store.run_lock(db):
+            inputs.init_db(db)
+            written = interchange.load_frame(db, frame)
     per_source = ", ".join(f"{source} {count:,}" for source, count in written.items())
     print(
         f"imported {len(args.files)} file(s): {sum(written.values()):,} observations inserted or changed"
@@ -195,13 +201,13 @@ def _import(db: Path, args: argparse.Namespace) -> int:
 
 
 def _seed(db: Path, args: argparse.Namespace) -> int:
-    from collectors import seed, store
+    from collectors import inputs, seed, store
     from collectors.errors import LockedError
 
     try:
         with store.run_lock(db):
             reason = seed.status(db)
-            store.init_db(db)  # an upgraded ecotrends brings its schema and summaries up to date here too
+            inputs.init_db(db)  # an upgraded ecotrends brings its schema and summaries up to date here too
             if args.if_needed and reason is None:
                 print(f"{db} already holds the shipped history (seed {seed.version()})", file=sys.stderr)
                 return EXIT_OK
@@ -223,7 +229,7 @@ def _seed(db: Path, args: argparse.Namespace) -> int:
 
 
 def _claims(db: Path, args: argparse.Namespace) -> int:
-    from collectors import claims, store
+    from collectors import claims, inputs, store
     from collectors.errors import InputFileError
 
     if args.claims_command == "extract":
@@ -237,7 +243,7 @@ def _claims(db: Path, args: argparse.Namespace) -> int:
         return EXIT_OK
     claims.load_register()  # a malformed register fails here with file, claim and field
     with store.run_lock(db):
-        store.init_db(db)
+        inputs.init_db(db)
         with store.connect(db) as conn:
             store.refresh_summaries(conn)  # the app's claims page shows the register just checked
     with store.connect(db, read_only=True) as conn:

@@ -10,7 +10,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,14 +19,10 @@ import pandas as pd
 
 from collectors import clock, store
 from collectors.errors import InputFileError
-from collectors.trends import window_days
 
 COLUMNS = ("source", "subject", "metric", "date", "window_days", "value", "origin")
 OPTIONAL_COLUMNS = ("collected_at",)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_TRENDS_HEADER = re.compile(r"^(?P<term>.+): \((?P<geo>.+)\)$")
-_TRENDS_STEPS = {"Day": "day", "Week": "week", "Month": "month"}
-_STEP_DAYS = {"day": 1, "week": 7, "month": 31}
 
 
 def read_observations(path: Path) -> pd.DataFrame:
@@ -53,7 +49,7 @@ def read_observations(path: Path) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
-    raw = _read_bytes(path)
+    raw = read_file_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -70,7 +66,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
     return list(reader.fieldnames), records
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_file_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -105,13 +101,13 @@ def _validate(path: Path, records: list[dict], first_line: int) -> pd.DataFrame:
             raise bad(f"metric {record.get('metric')!r} is not a name (letters, digits, _ . -)")
         if not origin:
             raise bad("origin is empty: every observation keeps its provenance")
-        day = _date(record.get("date"))
+        day = parse_date(record.get("date"))
         if day is None:
             raise bad(f"date {record.get('date')!r} is not an ISO date YYYY-MM-DD")
         window = _window(record.get("window_days"))
         if window is None:
             raise bad(f"window_days {record.get('window_days')!r} is not empty or a whole number of days >= 1")
-        value = _number(record.get("value"))
+        value = parse_number(record.get("value"))
         if value is None:
             raise bad(f"value {record.get('value')!r} is not a number")
         if value < 0:
@@ -131,7 +127,7 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _date(value: object) -> date | None:
+def parse_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -153,7 +149,7 @@ def _window(value: object) -> int | None:
     return int(number) if number.is_integer() and number >= 1 else None
 
 
-def _number(value: object) -> float | None:
+def parse_number(value: object) -> float | None:
     try:
         number = float(_text(value))
     except ValueError:
@@ -191,9 +187,11 @@ def load_frame(
     guard_zeros: bool = True,
     keep_collected: bool = False,
     events: pd.DataFrame | None = None,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> dict[str, int]:
     """Write validated rows (and dated facts) in one transaction, recorded as one run per source; returns
-    the rows inserted or changed per source.
+    the rows inserted or changed per source. `then` writes what a source keeps beside its rows (the Trends
+    request of each point) in the same transaction.
 
     A run per source lets `ecotrends status` and the app show each source's import beside its collections.
     A failure marks the runs failed and leaves the stored data as it was.
@@ -209,7 +207,7 @@ def load_frame(
         events = events.assign(collected_at=now, run_id=events["source"].map(run_ids))
     try:
         with store.connect(db) as conn:
-            written = store.write_import(conn, frame, guard_zeros, keep_collected, events)
+            written = store.write_import(conn, frame, guard_zeros, keep_collected, events, then)
             store.refresh_summaries(conn)
     except Exception as exc:
         with store.connect(db) as conn:
@@ -225,73 +223,6 @@ def load_frame(
 def import_files(db: Path, paths: Sequence[Path], command: str = "import") -> int:
     """Validate every file, then upsert all rows in one transaction; returns rows inserted or changed."""
     return sum(load_frame(db, read_files(paths), command).values())
-
-
-def read_trends_export(path: Path) -> pd.DataFrame:
-    """Read a Google Trends website export (multiTimeline.csv) into interchange rows."""
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
-    try:
-        text = _read_bytes(path).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    lines = text.splitlines()
-    if len(lines) < 4 or not lines[0].startswith("Category:") or lines[1].strip():
-        raise InputFileError(
-            f"{path}: line 1: not a Google Trends export (expected 'Category: …', a blank line, then a header)"
-        )
-    rows = list(csv.reader(lines[2:]))
-    header, data = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
-    step = _TRENDS_STEPS.get(header[0].strip())
-    if step is None:
-        raise InputFileError(f"{path}: line 3: first column {header[0]!r} is not Day, Week or Month")
-    terms = []
-    for column in header[1:]:
-        match = _TRENDS_HEADER.match(column.strip())
-        if not match:
-            raise InputFileError(f"{path}: line 3: column {column!r} is not '<term>: (<region>)'")
-        terms.append((match.group("term"), match.group("geo")))
-    if not data:
-        raise InputFileError(f"{path}: no data rows")
-    periods = []
-    for offset, cells in enumerate(data):
-        line = 4 + offset
-        if len(cells) != len(header):
-            raise InputFileError(f"{path}: line {line}: {len(cells)} fields, the header has {len(header)}")
-        start = _date(cells[0] if step != "month" else f"{cells[0]}-01")
-        if start is None:
-            raise InputFileError(f"{path}: line {line}: {cells[0]!r} is not a {step} date")
-        values = []
-        for cell in cells[1:]:
-            cell = cell.strip()
-            number = 0.0 if cell == "<1" else _number(cell)
-            if number is None or number < 0 or number > 100:
-                raise InputFileError(f"{path}: line {line}: interest {cell!r} is not 0-100 or <1")
-            values.append(number)
-        periods.append((start, values))
-    first, last = periods[0][0], periods[-1][0]
-    out = []
-    for index, (term, geo) in enumerate(terms):
-        origin = (
-            f"Google Trends website export {path.name}; timeframe=export {first}..{last}; geo={geo}; "
-            f"batch={path.name}; anchor=; terms={','.join(t for t, _ in terms)}"
-        )
-        for start, values in periods:
-            window = window_days(start, _STEP_DAYS[step])
-            end = start + pd.Timedelta(days=window - 1)
-            out.append(("trends", term, "interest", end, window, values[index], origin, None))
-    return pd.DataFrame(out, columns=[*COLUMNS, "collected_at"])
-
-
-def read_trends_exports(paths: Sequence[Path]) -> pd.DataFrame:
-    """Several website exports as one batch; where two cover the same term and period, the later file wins."""
-    frame = pd.concat([read_trends_export(Path(path)) for path in paths], ignore_index=True)
-    return frame.drop_duplicates(subset=["source", "subject", "metric", "date", "window_days"], keep="last")
-
-
-def import_trends_export(db: Path, path: Path) -> int:
-    # Trends values are relative: "<1" (stored as 0) may legitimately replace a small value of an older export.
-    return sum(load_frame(db, read_trends_export(path), guard_zeros=False).values())
 
 
 def export(db: Path, out: Path, fmt: str, sources: Sequence[str] = (), subjects: Sequence[str] = ()) -> int:

@@ -11,12 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from collectors import store
 from collectors.config import Project, collected
 from collectors.errors import EcotrendsError, RateLimitedError, TransientError
 from collectors.http import HttpClient
+from collectors.source import Source
 
 log = logging.getLogger("ecotrends")
 
@@ -129,7 +129,7 @@ class SourceResult:
 
 
 def run_source(
-    module: ModuleType,
+    source: Source,
     db: Path,
     projects: Sequence[Project],
     interactive: bool,
@@ -138,11 +138,11 @@ def run_source(
     since: str | None = None,
 ) -> SourceResult:
     """Run one source and record it; never raises, so the other sources carry on."""
-    source = module.SOURCE
+    name = source.name
     with store.connect(db) as conn:
-        run_id = store.start_run(conn, source, command)
-    client = module.make_client()
-    progress = Progress(source, interactive)
+        run_id = store.start_run(conn, name, command)
+    client = source.make_client()
+    progress = Progress(name, interactive)
     outcome = Outcome()
     error: str | None = None
     try:
@@ -155,48 +155,48 @@ def run_source(
             command=command,
             since=since,
         )
-        outcome = (entry or module.collect)(ctx)
+        outcome = (entry or source.collect)(ctx)
         status = outcome.status
         error = "; ".join(outcome.errors) or None
     except EcotrendsError as exc:
         status, error = "failed", str(exc)
-        log.error("%s failed: %s", source, exc)
+        log.error("%s failed: %s", name, exc)
     except Exception as exc:  # a bug must not stop the other sources; keep the trace in the log
         status, error = "failed", f"unexpected {type(exc).__name__}: {exc}"
-        log.error("%s failed unexpectedly:\n%s", source, traceback.format_exc())
+        log.error("%s failed unexpectedly:\n%s", name, traceback.format_exc())
     finally:
         progress.close()
     with store.connect(db) as conn:
         store.finish_run(conn, run_id, status, outcome.rows_written, client.requests_made, error)
-    log.info("%s: %s, %d rows written, %d requests", source, status, outcome.rows_written, client.requests_made)
-    return SourceResult(source, status, outcome.rows_written, client.requests_made, error)
+    log.info("%s: %s, %d rows written, %d requests", name, status, outcome.rows_written, client.requests_made)
+    return SourceResult(name, status, outcome.rows_written, client.requests_made, error)
 
 
 def run_sources(
-    modules: Sequence[ModuleType],
+    chosen: Sequence[Source],
     db: Path,
     projects: Sequence[Project],
     interactive: bool,
     command: str = "collect",
     since: str | None = None,
 ) -> list[SourceResult]:
-    """Run the sources concurrently: the wall time is close to the slowest source alone."""
+    """Run the sources concurrently (the wall time is close to the slowest source alone) on a database the
+    caller has prepared (inputs.init_db); archived projects are not asked for."""
     Progress._positions = 0  # one terminal line per source of this run
-    store.init_db(db, projects)
     projects = collected(projects)
-    with ThreadPoolExecutor(max_workers=max(1, len(modules))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
         futures = [
             pool.submit(
                 run_source,
-                module,
+                source,
                 db,
                 projects,
                 interactive,
                 command,
-                getattr(module, "backfill", None) if command == "backfill" else None,
+                source.backfill if command == "backfill" else None,
                 since,
             )
-            for module in modules
+            for source in chosen
         ]
         results = [future.result() for future in futures]
     with store.connect(db) as conn:

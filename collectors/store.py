@@ -14,7 +14,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,8 +24,8 @@ import duckdb
 import pandas as pd
 
 from collectors import clock
-from collectors.config import REPO_ROOT, Project
-from collectors.errors import ConfigError, EcotrendsError, LockedError, RefusedBatchError
+from collectors.config import REPO_ROOT
+from collectors.errors import EcotrendsError, LockedError, RefusedBatchError
 
 log = logging.getLogger(__name__)
 SQL_DIR = REPO_ROOT / "sql"
@@ -184,85 +184,6 @@ def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
 
-BREAKS_FILE = REPO_ROOT / "data" / "methodology_breaks.csv"
-_BREAK_COLUMNS = ("date", "source", "metric", "subject", "title", "description", "reference")
-
-
-def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> None:
-    """Load the curated table of methodology breaks; a malformed file names the line and the field."""
-    import csv
-
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != _BREAK_COLUMNS:
-            raise ConfigError(f"{path}: line 1: columns must be {','.join(_BREAK_COLUMNS)}")
-        rows = []
-        for row in reader:
-            where = f"{path}: line {reader.line_num}"
-            try:
-                day = date.fromisoformat(row["date"])
-            except (TypeError, ValueError):
-                raise ConfigError(f"{where}: field 'date' = {row['date']!r} is not YYYY-MM-DD") from None
-            empty = [c for c in _BREAK_COLUMNS[1:] if not (row.get(c) or "").strip()]
-            if empty:
-                raise ConfigError(f"{where}: field '{empty[0]}' is empty")
-            rows.append([day, *(row[c].strip() for c in _BREAK_COLUMNS[1:])])
-    with transaction(conn):
-        conn.execute("delete from methodology_break")
-        conn.executemany("insert into methodology_break values (?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
-    """Create or migrate the database and load the curated inputs: projects, breaks and claims."""
-    from collectors.claims import sync_claims
-    from collectors.config import load_projects
-
-    projects = load_projects() if projects is None else projects
-    with connect(path) as conn:
-        apply_schema(conn)
-        sync_projects(conn, projects)
-        sync_breaks(conn)
-        try:
-            sync_claims(conn)
-        except ConfigError as exc:  # a broken register must not stop collection; the old one stays
-            log.error("claims register not loaded, the previous one is kept: %s", exc)
-        # Writers rebuild the summaries when they finish; here only a new file, or one whose summaries were built
-        # by other SQL (an upgraded ecotrends), needs them rebuilt now.
-        if get_state(conn, *SCHEMA_DIGEST_KEY) != schema_digest():
-            refresh_summaries(conn)
-
-
-def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
-    """Mirror data/projects.toml into the project tables in one transaction."""
-    with transaction(conn):
-        conn.execute("delete from project_subject")
-        conn.execute("delete from project_package")
-        conn.execute("delete from project")
-        conn.executemany(
-            "insert into project values (?, ?, ?, ?, ?, ?)",
-            [[p.id, p.name, p.github, p.arxiv_phrase, p.trends_term, p.color] for p in projects],
-        )
-        conn.executemany(
-            "insert into project_package values (?, ?)",
-            [[p.id, package] for p in projects for package in p.pypi],
-        )
-        conn.executemany(
-            "insert into project_subject values (?, ?, ?) on conflict do nothing",
-            [[p.id, source, subject] for p in projects for source, subject in project_subjects(p)],
-        )
-
-
-def project_subjects(project: Project) -> list[tuple[str, str]]:
-    """(source, subject) pairs under which the sources store a project's series."""
-    return [
-        ("github", project.github),
-        *(("pypi", package) for package in project.pypi),
-        ("arxiv", project.id),
-        ("trends", project.trends_term),
-        ("papers", project.id),  # the imported conference-paper series is keyed by framework name
-    ]
-
-
 def observations_frame(rows: Iterable[Observation], collected_at: datetime, run_id: int | None) -> pd.DataFrame:
     frame = pd.DataFrame(
         [(r.source, r.subject, r.metric, r.date, r.window_days or 0, float(r.value), r.origin) for r in rows],
@@ -278,19 +199,22 @@ def upsert_observations(
     rows: Iterable[Observation] | pd.DataFrame,
     run_id: int | None = None,
     guard_zeros: bool = True,
-    replace: tuple[str, list] | None = None,
 ) -> int:
     """Insert or update observations in one transaction; returns how many rows were inserted or changed.
 
     A point whose value and origin are unchanged is left alone, so a rerun writes nothing. With
-    guard_zeros, a batch that would turn stored non-zero values into zeros is refused whole. `replace` is
-    a delete statement run in the same transaction, for series that are replaced whole (Trends).
+    guard_zeros, a batch that would turn stored non-zero values into zeros is refused whole.
     """
     frame = rows if isinstance(rows, pd.DataFrame) else observations_frame(rows, clock.utc_now(), run_id)
     if frame.empty:
         return 0
     with transaction(conn):
-        return sum(_upsert(conn, frame, guard_zeros, replace, by_source=False).values())
+        return upsert_frame(conn, frame, guard_zeros)
+
+
+def upsert_frame(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, guard_zeros: bool = True) -> int:
+    """upsert_observations inside the caller's own transaction (with what it writes beside the rows)."""
+    return sum(_upsert(conn, frame, guard_zeros, by_source=False).values())
 
 
 def write_import(
@@ -299,9 +223,11 @@ def write_import(
     guard_zeros: bool = True,
     keep_collected: bool = False,
     events: pd.DataFrame | None = None,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> dict[str, int]:
     """Upsert a frame holding several sources, and dated facts, in one transaction; rows inserted or changed
-    per source (imports record one run per source, so each source's freshness shows its own import).
+    per source (imports record one run per source, so each source's freshness shows its own import). `then`
+    runs last in the same transaction.
 
     With keep_collected (the shipped seed), a stored point or fact is replaced only if the seed put it
     there: collected and imported values always win over the seed.
@@ -309,10 +235,12 @@ def write_import(
     if frame.empty and (events is None or events.empty):
         return {}
     with transaction(conn):
-        written = _upsert(conn, frame, guard_zeros, None, by_source=True, keep_collected=keep_collected)
+        written = _upsert(conn, frame, guard_zeros, by_source=True, keep_collected=keep_collected)
         if events is not None and not events.empty:
             for source, count in _upsert_events(conn, events, keep_collected).items():
                 written[source] = written.get(source, 0) + count
+        if then is not None:
+            then(conn)
     return written
 
 
@@ -320,7 +248,6 @@ def _upsert(
     conn: duckdb.DuckDBPyConnection,
     frame: pd.DataFrame,
     guard_zeros: bool,
-    replace: tuple[str, list] | None,
     by_source: bool,
     keep_collected: bool = False,
 ) -> dict[str, int]:
@@ -333,8 +260,6 @@ def _upsert(
     try:
         if guard_zeros:
             _refuse_zeroing(conn)
-        if replace is not None:
-            conn.execute(*replace)
         for source in sources:
             count = conn.execute(
                 """

@@ -16,15 +16,13 @@ from points
 group by source, subject, metric, window_days
 order by source, subject, metric, window_days;
 
--- The four signals the Overview shows, each on one rung of the evidence ladder for all projects: the best
+-- The signals the Overview shows (one per source that declares one), each on one rung of the evidence ladder for all
+-- projects: the best
 -- rung that holds at least two projects (the shipped history has only the 30-day PyPI windows; a collected
 -- database has PyPI Stats days). Counts are per day here and shown per the rung's unit.
 create or replace table signal_points as
-with signals(signal, claim_source, claim_metric, title) as (
-    values ('stars', 'github', 'stars', 'GitHub stars'),
-           ('downloads', 'pypi', 'downloads_without_mirrors', 'PyPI downloads'),
-           ('research', 'arxiv', 'papers_mentioning', 'research mentions'),
-           ('interest', 'trends', 'interest', 'search interest')
+with signals as (
+    select signal, source as claim_source, claim_metric, title from source_signal
 ),
 candidates as (
     select s.signal, s.title, l.rung, l.label, l.unit_days, l.unit_label, l.is_level, p.project_id, p.date,
@@ -47,7 +45,10 @@ from candidates as c
 join chosen using (signal, rung)
 order by c.signal, c.project_id, c.date;
 
-create or replace table project_overview as
+-- One row per project and signal: the latest value (in the signal's unit) and its day, the change over about a
+-- month and a year (a gain for levels, a ratio for counts), the project's share of the tracked projects' counts
+-- over the signal's latest year, and a year of values for a sparkline.
+create or replace table project_signals as
 with latest as (
     select signal, project_id, max(date) as as_of, arg_max(per_day, date) as per_day
     from signal_points
@@ -70,41 +71,39 @@ trend as (
     group by p.signal, p.project_id
 ),
 shares as (
-    -- each project's part of all tracked projects' counts over the latest year of the signal
     select p.signal, p.project_id, sum(p.value) / sum(sum(p.value)) over (partition by p.signal) as share
     from signal_points as p
     join (select signal, max(date) as newest from signal_points group by signal) as n using (signal)
     where not p.is_level and p.date > n.newest - 365
     group by p.signal, p.project_id
 ),
-wide as (
-    select
-        l.project_id,
-        max(l.per_day) filter (where l.signal = 'stars') as stars_now,
-        max(l.as_of) filter (where l.signal = 'stars') as stars_date,
-        max(l.per_day - e.month_before) filter (where l.signal = 'stars') as stars_gain_30d,
-        max(l.per_day - e.year_before) filter (where l.signal = 'stars') as stars_gain_1y,
-        max(t.trend) filter (where l.signal = 'stars') as stars_trend,
-        max(l.per_day * 30) filter (where l.signal = 'downloads') as downloads_30d,
-        max(l.as_of) filter (where l.signal = 'downloads') as downloads_date,
-        max(l.per_day / nullif(e.month_before, 0) - 1) filter (where l.signal = 'downloads') as downloads_growth,
-        max(t.trend) filter (where l.signal = 'downloads') as downloads_trend,
-        max(sh.share) filter (where l.signal = 'research') as research_share,
-        max(l.as_of) filter (where l.signal = 'research') as research_date,
-        max(l.per_day) filter (where l.signal = 'interest') as interest_now,
-        max(l.as_of) filter (where l.signal = 'interest') as interest_date
-    from latest as l
-    left join earlier as e using (signal, project_id)
-    left join trend as t using (signal, project_id)
-    left join shares as sh using (signal, project_id)
-    group by l.project_id
+kinds as (
+    select signal, any_value(title) as title, any_value(label) as basis, any_value(is_level) as is_level,
+        any_value(unit_days) as unit_days, any_value(unit_label) as unit_label
+    from signal_points
+    group by signal
 )
-select p.project_id, p.name, p.color, w.* exclude (project_id),
-    (select any_value(label) from signal_points where signal = 'downloads') as downloads_basis,
-    (select any_value(label) from signal_points where signal = 'research') as research_basis
-from project as p
-left join wide as w using (project_id)
-order by p.project_id;
+select
+    l.signal,
+    k.title,
+    l.project_id,
+    l.per_day * k.unit_days as latest,
+    l.as_of,
+    case when k.is_level then l.per_day - e.month_before else l.per_day / nullif(e.month_before, 0) - 1 end
+        as change_month,
+    case when k.is_level then l.per_day - e.year_before else l.per_day / nullif(e.year_before, 0) - 1 end
+        as change_year,
+    sh.share,
+    t.trend,
+    k.is_level,
+    k.unit_label,
+    k.basis
+from latest as l
+join kinds as k using (signal)
+left join earlier as e using (signal, project_id)
+left join trend as t using (signal, project_id)
+left join shares as sh using (signal, project_id)
+order by l.signal, l.project_id;
 
 -- One line per signal, computed: who leads on the newest day with data, since when without a break, and who
 -- follows ("PyTorch leads on downloads since 2022-10-01, ahead of TensorFlow").

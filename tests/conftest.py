@@ -12,7 +12,7 @@ import pytest
 import responses
 import time_machine
 
-from collectors import http, store
+from collectors import http, inputs, sources, store
 from collectors.config import collected, load_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,8 +66,8 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    services = ("GITHUB", "PYPISTATS", "PYPI", "ARXIV", "TRENDS", "CLICKPY", "CLICKHOUSE")
-    for name in ("GITHUB_TOKEN", "ECOTRENDS_DB", "ECOTRENDS_PROJECTS", *(f"ECOTRENDS_{s}_URL" for s in services)):
+    overrides = [variable for source in sources.registry().values() for variable in source.base_urls]
+    for name in ("GITHUB_TOKEN", "STACKEXCHANGE_KEY", "ECOTRENDS_DB", "ECOTRENDS_PROJECTS", *overrides):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -107,7 +107,7 @@ def frozen_now(clock_at: Callable[[datetime], None]) -> datetime:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "ecotrends.duckdb"
-    store.init_db(path)
+    inputs.init_db(path)
     return path
 
 
@@ -118,7 +118,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("seeded") / "seeded.duckdb"
     with stopped_clock(RECORDED_NOW):
-        store.init_db(path)
+        inputs.init_db(path)
         seed.load(path)
     return path
 

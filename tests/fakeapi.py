@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from collectors import clock
+from collectors import clock, sources
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MAX_REQUESTS = 20_000
@@ -26,11 +26,23 @@ FAULTS = (
     "429_retry_after", "429", "403_rate_limit", "403_secondary", "500", "502", "503", "hang", "reset",
     "truncated_json", "html_200", "arxiv_error_200", "empty", "clickhouse_row_limit", "clickhouse_exception",
 )  # fmt: skip
+# Every service the fake stands in for, named after the ECOTRENDS_*_URL variable its source declares
+# (collectors/sources/), and the source that reads it.
 ENV = {
-    "github": "ECOTRENDS_GITHUB_URL", "pypistats": "ECOTRENDS_PYPISTATS_URL", "pypi": "ECOTRENDS_PYPI_URL",
-    "arxiv": "ECOTRENDS_ARXIV_URL", "trends": "ECOTRENDS_TRENDS_URL", "clickpy": "ECOTRENDS_CLICKPY_URL",
-    "clickhouse": "ECOTRENDS_CLICKHOUSE_URL",
-}  # fmt: skip
+    variable.removeprefix("ECOTRENDS_").removesuffix("_URL").lower(): variable
+    for source in sources.registry().values()
+    for variable in source.base_urls
+}
+SERVICE_SOURCE = {
+    variable.removeprefix("ECOTRENDS_").removesuffix("_URL").lower(): source.name
+    for source in sources.registry().values()
+    for variable in source.base_urls
+}
+
+
+def services_of(source: str) -> list[str]:
+    """The services a source's requests go to (PyPI: PyPI Stats, the PyPI JSON API and ClickPy)."""
+    return [service for service, owner in SERVICE_SOURCE.items() if owner == source]
 
 
 def recording(name: str) -> dict:
@@ -150,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
         source = source_of(method, parsed.path, query)
         self.api.count(source)
         self.api.headers_seen.append(dict(self.headers))
-        fault = self.api.faults.get("pypi" if source in ("pypistats", "pypi") else source)
+        fault = self.api.faults.get(source) or self.api.faults.get(SERVICE_SOURCE.get(source, ""))
         if self.api.latency:
             time.sleep(self.api.latency)
         remaining = self.api.admit(source)

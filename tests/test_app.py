@@ -14,14 +14,15 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import queries
-from collectors import interchange, seed, store
+from app import pages, queries
+from collectors import inputs, interchange, seed, store
+from collectors.sources import trends
 from collectors.store import Observation
 from tests.conftest import RECORDED_NOW, stopped_clock
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "streamlit_app.py")
-PAGES = ("overview", "compare", "claims", "github", "pypi", "arxiv", "trends", "data")
+PAGES = [page.name for page in pages.PAGES]
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def populated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("populated")
     app_db = tmp_path / "template.duckdb"
     with stopped_clock(RECORDED_NOW):
-        store.init_db(app_db)
+        inputs.init_db(app_db)
         seed.load(app_db)
         rows = "".join(
             f"arxiv,{p},papers_mentioning,2023-{m:02d}-28,28,{n},test\n"
@@ -49,7 +50,7 @@ def populated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         extra = tmp_path / "extra.csv"
         extra.write_text("source,subject,metric,date,window_days,value,origin\n" + rows)
         interchange.import_files(app_db, [extra])
-        interchange.import_trends_export(app_db, Path(__file__).parent / "fixtures" / "trends" / "multiTimeline.csv")
+        trends.import_exports(app_db, [Path(__file__).parent / "fixtures" / "trends" / "multiTimeline.csv"])
         with store.connect(app_db) as conn:
             star = Observation("github", "pytorch/pytorch", "stars", date(2026, 11, 20), None, 99000, "test")
             store.upsert_observations(conn, [star])
@@ -86,13 +87,14 @@ def test_every_page_on_a_populated_database(populated: Path, page: str):
 
 def test_overview_shows_projects_and_verdict_summary(populated: Path):
     at = render("overview")
-    table = at.dataframe[0].value.set_index("Project")
-    assert set(table.index) == {"TensorFlow", "PyTorch", "JAX", "Keras", "PyTorch Lightning", "Apache MXNet"}
-    assert table.at["PyTorch", "Stars"] == "99.0K"
-    assert table.at["PyTorch", "stars as of"] == "2026-11-20", "a date, not a timestamp; two days old is fresh"
-    assert table.at["JAX", "stars as of"] == "2025-06-26 ⚠ stale"
-    assert table.at["PyTorch", "Downloads per 30 days"] == "84.5M", "the shipped 30-day windows count"
-    assert table.at["PyTorch", "Research share"] == "75.7%", "arXiv months stored: the best rung (140 of 185)"
+    assert [tab.label for tab in at.tabs] == ["GitHub stars", "PyPI downloads", "Research mentions", "Search interest"]
+    stars, downloads, research = (at.dataframe[i].value.set_index("Project") for i in range(3))
+    assert set(stars.index) == {"TensorFlow", "PyTorch", "JAX", "Keras", "PyTorch Lightning", "Apache MXNet"}
+    assert stars.at["PyTorch", "Latest"] == "99.0K"
+    assert stars.at["PyTorch", "as of"] == "2026-11-20", "a date, not a timestamp; two days old is fresh"
+    assert stars.at["JAX", "as of"] == "2025-06-26 ⚠ stale"
+    assert downloads.at["PyTorch", "Latest per 30 days"] == "84.5M", "the shipped 30-day windows count"
+    assert research.at["PyTorch", "share of the tracked, last year"] == "75.7%", "arXiv months stored: 140 of 185"
     labels = {m.label: m.value for m in at.metric}
     assert int(labels["✅ supported"]) > 0 and int(labels["➖ uncheckable"]) == 32
 
@@ -333,7 +335,7 @@ def test_runaway_query_is_stopped_within_its_limit(populated: Path, monkeypatch:
 
 MEMORY_PROBE = """
 import resource, sys
-from app import queries
+from app import pages, queries
 try:
     queries.console("select length(string_agg(repeat('x', 100000), '')) from range(200000)")
     outcome = "answered"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import responses
 
-from collectors import arxiv
+from collectors.sources import arxiv
 from tests.collect_helpers import run
 from tests.conftest import FIXTURES, add_recording, load_recording, query
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import responses
 
-from collectors import cli, clickhouse, github, pypi, store
+from collectors import cli, clickhouse, inputs, store
 from collectors.config import Project
+from collectors.sources import github, pypi
 from tests.collect_helpers import run
 from tests.conftest import FIXTURES, add_recording, load_recording, query
 
@@ -27,7 +28,8 @@ def serve_torch(mock: responses.RequestsMock, windows=TORCH_WINDOWS) -> None:
 def backfill(db, projects, module, since=None):
     from collectors import runner
 
-    [result] = runner.run_sources([module], db, projects, interactive=False, command="backfill", since=since)
+    inputs.init_db(db, projects)
+    [result] = runner.run_sources([module.SOURCE], db, projects, interactive=False, command="backfill", since=since)
     return result
 
 
@@ -129,7 +131,7 @@ def test_cli_backfill_requires_a_source(capsys):
 
 
 def test_arxiv_backfill_covers_every_month_since_2015(db: Path, mock_http, clock_at):
-    from collectors import arxiv
+    from collectors.sources import arxiv
     from tests.test_arxiv import serve_months
 
     clock_at(datetime(2023, 12, 10))

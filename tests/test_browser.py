@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from collectors import seed, store
+from app.pages import PAGES
+from collectors import inputs, seed, store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-PAGES = ("overview", "compare", "claims", "github", "pypi", "arxiv", "trends", "data")
 FAILED_RUN_ERROR = (
     "tensorflow/tensorflow: GET https://api.github.com/repos/tensorflow/tensorflow: cannot connect: "
     "Failed to resolve 'api.github.com' ([Errno -3] Temporary failure in name resolution); not retried"
@@ -43,7 +43,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("browser") / "app.duckdb"
-    store.init_db(db)
+    inputs.init_db(db)
     seed.load(db)  # what `make app` loads into a new database
     with store.connect(db) as conn:  # a failed collection whose error names a URL, as offline runs do
         run_id = store.start_run(conn, "github", "collect")
@@ -80,8 +80,9 @@ def test_every_page_renders_without_errors_in_chromium(app_url: str):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for name in PAGES:
-            page.goto(f"{app_url}/{'' if name == 'overview' else name}", wait_until="domcontentloaded")
+        for app_page in PAGES:
+            name = app_page.name
+            page.goto(f"{app_url}/{app_page.url_path}", wait_until="domcontentloaded")
             page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
             page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=60_000)
             page.wait_for_timeout(500)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import claims, cli, interchange, store
+from collectors import claims, cli, inputs, interchange, store
 from collectors.errors import ConfigError
 from tests.conftest import SHARED, query
 
@@ -48,7 +48,7 @@ def verdicts(db: Path, tmp_path: Path, register: str, observations: str = "") ->
     register_path = tmp_path / "claims.toml"
     register_path.write_text(ARTICLE + register)
     with store.connect(db) as conn:
-        claims.sync_claims(conn, register_path)
+        inputs.sync_claims(conn, register_path)
     rows = query(db, "select claim_id, verdict, measured_value, explanation from claim_checks")
     return {row[0]: row[1:] for row in rows}
 

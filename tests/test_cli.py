@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import cli, store
+from collectors import cli, inputs, store
 from tests.conftest import add_recording, query
 from tests.test_arxiv import serve_months
 
@@ -132,7 +132,7 @@ def test_user_errors_name_the_problem_in_one_line_without_a_traceback(case, tmp_
 def test_output_cut_short_by_a_closed_pipe_ends_quietly(tmp_path):
     """`ecotrends claims check | head -1`: the reader leaves early; no BrokenPipeError traceback."""
     db = tmp_path / "e.duckdb"
-    store.init_db(db)
+    inputs.init_db(db)
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)  # smaller than the output, so the writer is still at it
     reader = subprocess.Popen(

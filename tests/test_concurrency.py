@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import queries
-from collectors import cli, http, interchange, store
+from collectors import cli, http, inputs, interchange, store
 from tests.conftest import query
 from tests.fakeapi import FakeAPI
 
@@ -131,7 +131,7 @@ def test_sigkill_mid_import_leaves_the_last_complete_state(tmp_path: Path, kill_
     data = tmp_path / "big.csv"
     data.write_text(synthetic_rows(rows))
     db = tmp_path / "db.duckdb"
-    store.init_db(db)
+    inputs.init_db(db)
     interchange.import_files(db, [_small(tmp_path)])
     command = [sys.executable, "-m", "collectors", "import", "--db", str(db), str(data)]
     victim = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import responses
 
-from collectors import github
 from collectors.config import Project
+from collectors.sources import github
 from tests.collect_helpers import run
 from tests.conftest import add_recording, load_recording, query
 

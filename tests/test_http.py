@@ -6,9 +6,10 @@ import requests
 import responses
 import urllib3
 
-from collectors import __version__, arxiv, github, pypi, trends
+from collectors import __version__
 from collectors.errors import NotFoundError, RateLimitedError, TransientError
 from collectors.http import HttpClient, rate_limit_wait
+from collectors.sources import arxiv, github, pypi, trends
 from tests.conftest import add_recording, load_recording
 
 URL = "https://example.test/x"

@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from collectors import cli, interchange, store
+from collectors import cli, inputs, interchange
 from collectors.errors import InputFileError
+from collectors.sources import trends
 from tests.conftest import FIXTURES, SHARED, query
 
 HEADER = "source,subject,metric,date,window_days,value,origin\n"
@@ -43,7 +44,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_observations(d
         out = tmp_path / f"export.{fmt}"
         assert interchange.export(db, out, fmt) == 3
         fresh = tmp_path / f"fresh-{fmt}.duckdb"
-        store.init_db(fresh)
+        inputs.init_db(fresh)
         interchange.import_files(fresh, [out])
         assert observations(fresh) == observations(db)
         assert query(fresh, "select collected_at from observations order by all") == query(
@@ -113,7 +114,7 @@ def test_trends_website_export_is_read_with_its_layout(db: Path):
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Category:") and lines[1] == "" and lines[2].startswith("Week,pytorch: (Worldwide)")
 
-    written = interchange.import_trends_export(db, path)
+    written = sum(trends.import_exports(db, [path]).values())
 
     weeks = len(lines) - 3
     assert written == 2 * weeks
@@ -128,12 +129,12 @@ def test_trends_website_export_is_read_with_its_layout(db: Path):
         ("pytorch", int(first_week[1].replace("<1", "0")), "week", first_week[0]),
         ("tensorflow", int(first_week[2].replace("<1", "0")), "week", first_week[0]),
     ]
-    assert interchange.import_trends_export(db, path) == 0
+    assert sum(trends.import_exports(db, [path]).values()) == 0
 
 
 def test_trends_export_values_below_one_are_stored_as_zero(db: Path, tmp_path: Path):
     text = "Category: All categories\n\nMonth,jax: (Worldwide),keras: (Worldwide)\n2004-01,<1,3\n2004-02,1,<1\n"
-    interchange.import_trends_export(db, write(tmp_path, text, "multiTimeline.csv"))
+    trends.import_exports(db, [write(tmp_path, text, "multiTimeline.csv")])
     rows = query(
         db,
         "select term, period_start::varchar, period_end::varchar, interest, resolution "
@@ -150,10 +151,10 @@ def test_trends_export_values_below_one_are_stored_as_zero(db: Path, tmp_path: P
 def test_malformed_trends_export_is_refused(tmp_path: Path):
     path = write(tmp_path, "Week,pytorch: (Worldwide)\n2021-11-21,50\n", "multiTimeline.csv")
     with pytest.raises(InputFileError, match="not a Google Trends export"):
-        interchange.read_trends_export(path)
+        trends.read_export(path)
     path = write(tmp_path, "Category: All categories\n\nWeek,pytorch: (Worldwide)\n2021-11-21,150\n", "m.csv")
     with pytest.raises(InputFileError, match="line 4: interest '150'"):
-        interchange.read_trends_export(path)
+        trends.read_export(path)
 
 
 @pytest.mark.skipif(not SNAPSHOT.exists(), reason="../shared/snapshot is not present on this machine")

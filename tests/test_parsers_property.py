@@ -12,8 +12,9 @@ import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collectors import arxiv, clickhouse, github, pypi, trends
+from collectors import clickhouse
 from collectors.errors import EcotrendsError
+from collectors.sources import arxiv, github, pypi, trends
 from tests.conftest import add_recording, load_recording
 
 TERMS = ["tensorflow", "pytorch", "jax", "keras", "pytorch lightning"]

@@ -1,8 +1,8 @@
 from datetime import date
 from pathlib import Path
 
-from collectors import pypi
 from collectors.config import Project
+from collectors.sources import pypi
 from tests.collect_helpers import run
 from tests.conftest import add_recording, load_recording, query
 

@@ -9,19 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from collectors import cli, http, store
+from collectors import cli, http, inputs, sources, store
 from tests.conftest import query, stopped_clock
-from tests.fakeapi import FakeAPI
+from tests.fakeapi import FakeAPI, services_of
 
 NOW = datetime(2023, 12, 10, 8, 0)  # inside the recorded arXiv months
-SOURCES = ("github", "pypi", "arxiv", "trends")
+SOURCES = [source.name for source in sources.collecting()]  # every source `ecotrends collect` asks
 COMMON = ("429_retry_after", "429", "500", "502", "503", "hang", "reset", "truncated_json", "html_200", "empty")
-SCENARIOS = (
-    [("github", f) for f in (*COMMON, "403_rate_limit", "403_secondary")]
-    + [("pypi", f) for f in COMMON]
-    + [("arxiv", f) for f in (*COMMON, "arxiv_error_200")]
-    + [("trends", f) for f in COMMON]
-)
+OWN_FAULTS = {"github": ("403_rate_limit", "403_secondary"), "arxiv": ("arxiv_error_200",)}
+SCENARIOS = [(source, fault) for source in SOURCES for fault in (*COMMON, *OWN_FAULTS.get(source, ()))]
 MAX_REQUESTS_UNDER_FAULT = 40  # retries are bounded and a source stops after three outages in a row
 REPORT = Path(__file__).parent / "screenshots" / "reliability.json"
 RESULTS: list[dict] = []
@@ -78,9 +74,7 @@ def test_fault_is_recorded_bounded_and_loses_nothing(baseline: Path, offline: Fa
         )
     )
     error = query(db, "select error from collection_runs where source = ? order by run_id desc limit 1", [source])[0][0]
-    faulted_requests = (
-        offline.requests["pypistats"] + offline.requests["pypi"] if source == "pypi" else (offline.requests[source])
-    )
+    faulted_requests = sum(offline.requests[service] for service in services_of(source))
     RESULTS.append(
         {
             "source": source,
@@ -125,7 +119,7 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> d
                 patch.setenv(variable, url)
             patch.setattr(http, "pause", lambda seconds: None)
             if source == "github":
-                store.init_db(db)
+                inputs.init_db(db)
                 with store.connect(db) as conn:
                     store.record_event(conn, "github", "jax-ml/jax", "created", datetime(2018, 10, 25).date(), "t")
             args = ["backfill", "--db", str(db), "--projects", str(projects), "--source", source, "--no-progress"]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import store
+from collectors import inputs, store
 from collectors.errors import ConfigError, LockedError
 from collectors.store import Observation
 from tests.conftest import query
@@ -40,8 +40,8 @@ def stars(day: str, value: float, origin: str = "test") -> Observation:
 
 
 def test_schema_applies_idempotently_and_records_its_version(db: Path):
-    store.init_db(db)
-    store.init_db(db)
+    inputs.init_db(db)
+    inputs.init_db(db)
     versions = query(db, "select version from schema_version")
     assert versions == [(v,) for v, _, _ in store.migrations()]
 
@@ -100,6 +100,6 @@ def test_breaks_are_loaded_and_joined_to_the_series_they_affect(db: Path):
 
 def test_malformed_breaks_file_names_line_and_field(db: Path, tmp_path: Path):
     bad = tmp_path / "breaks.csv"
-    bad.write_text(store.BREAKS_FILE.read_text().splitlines()[0] + "\n2026-13-01,pypi,*,*,t,d,r\n")
+    bad.write_text(inputs.BREAKS_FILE.read_text().splitlines()[0] + "\n2026-13-01,pypi,*,*,t,d,r\n")
     with store.connect(db) as conn, pytest.raises(ConfigError, match="line 2: field 'date'"):
-        store.sync_breaks(conn, bad)
+        inputs.sync_breaks(conn, bad)

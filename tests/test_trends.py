@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import trends
+from collectors.sources import trends
 from tests.collect_helpers import run
 from tests.conftest import add_recording, load_recording, query
 

@@ -10,11 +10,8 @@ from app import queries, ui
 db, projects, chosen = ui.source_page("Research mentions", "seed", "backfill --source arxiv")
 frames = queries.series_group(db, ("arxiv", "arxiv_share"), chosen)
 mentions = frames["arxiv"]
-share = pd.DataFrame()
-if not mentions.empty:
-    share = mentions.copy()
-    share["value"] = 100 * share["value"] / share.groupby("date")["value"].transform("sum")
-    share = share[share.groupby("date")["project_id"].transform("nunique") > 1]  # a lone project is not a share
+several = not mentions.empty and mentions["project_id"].nunique() > 1
+share = queries.share_of_total(mentions, is_count=True)[0] if several else pd.DataFrame()
 papers = queries.series(db, "papers", chosen)
 breaks = queries.breaks(db, "arxiv", "papers_mentioning")
 ui.panels(
@@ -22,7 +19,7 @@ ui.panels(
         ui.Panel(mentions, "arXiv papers mentioning each project, per month", "papers per 30 days",
                  "no arXiv months", ("backfill --source arxiv",), per_days=30),
         ui.Panel(share, "Share among the chosen projects (arXiv)", "% of their mentions", "no arXiv months",
-                 ("backfill --source arxiv",), caption="Only months in which at least two chosen projects are named."),
+                 ("backfill --source arxiv",), caption="Months in which every chosen project has a count."),
         ui.Panel(frames["arxiv_share"], "Share of all deep-learning papers (arXiv)",
                  "% of papers in cs.LG, cs.CV, cs.CL, cs.AI, cs.NE, stat.ML", "no arXiv months",
                  ("backfill --source arxiv",)),

@@ -10,27 +10,6 @@ from app import queries, ui
 TRANSFORMS = ["values", "index to 100", "growth rate", "share of total"]
 
 
-def common_grid(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
-    """Each project's series on one calendar grid, keeping only the periods every chosen project has a point in.
-
-    Shares and growth rates are only meaningful on such a grid: a day where one project alone has a point would
-    read as 100%, and a gap as a jump. Levels take the period's last value, counts its mean per day.
-    """
-    steps = frame.sort_values("date").groupby("project_id")["date"].diff().dt.days
-    yearly = steps.median() > 60
-    period = "Y" if yearly else "M"
-    grid = frame.assign(period=frame["date"].dt.to_period(period))
-    grid = (
-        grid.sort_values("date")
-        .groupby(["project_id", "period"], as_index=False)
-        .agg(value=("value", "mean" if is_count else "last"), origin=("origin", "last"))
-    )
-    everyone = grid.groupby("period")["project_id"].transform("nunique") == grid["project_id"].nunique()
-    grid = grid[everyone].copy()
-    grid["date"] = grid["period"].dt.to_timestamp(how="end").dt.normalize()
-    return grid.drop(columns="period"), "calendar years" if yearly else "calendar months"
-
-
 db = str(queries.database())
 st.title("Compare")
 
@@ -72,7 +51,7 @@ if frame.empty:
     )
     st.stop()
 
-if spec.is_count:
+if spec.is_count:  # a count over its window, per the series' unit (day, 30 days, year)
     frame["value"] = ui.per_unit_values(frame, spec.per_days)
     frame = ui.at_window_middle(frame)
 first, last = frame["date"].min().date(), frame["date"].max().date()
@@ -93,16 +72,13 @@ if transform == "index to 100":
     base = frame.groupby("project_id")["value"].transform(lambda s: s[s > 0].iloc[0] if (s > 0).any() else None)
     frame["value"] = 100 * frame["value"] / base
 elif transform in ("growth rate", "share of total"):
-    frame, periods = common_grid(frame, spec.is_count)
+    derive = queries.growth_rate if transform == "growth rate" else queries.share_of_total
+    frame, periods = derive(frame, spec.is_count)
     grid_note = (
         f" {transform.capitalize()} is computed on {periods} in which every chosen project has a point "
         f"({'the mean per day' if spec.is_count else 'the last value'} of each), so that a project missing on a "
         "day never counts as zero."
     )
-    if transform == "growth rate":
-        frame["value"] = 100 * frame.groupby("project_id")["value"].pct_change()
-    else:
-        frame["value"] = 100 * frame["value"] / frame.groupby("date")["value"].transform("sum")
     if frame["value"].dropna().empty:
         st.info(f"The chosen projects share no {periods[:-1]} in which all of them have a point: nothing to compare.")
         st.stop()

@@ -6,18 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from app import queries, ui
-from collectors import clock
+from collectors import clock, sources
 
-# A latest value older than this many days is flagged as stale: each signal has its own cadence.
-STALE_AFTER_DAYS = {"stars": 7, "downloads": 45, "research": 400, "interest": 14}
-FILL = {
-    "stars": ("collect --source github",),
-    "downloads": ("collect --source pypi", "backfill --source pypi"),
-    "research": ("backfill --source arxiv",),
-    "interest": ("collect --source trends",),
+# Each source that gives a headline declares it (collectors/sources/): its title, when its latest value is stale
+# (each signal has its own cadence) and the commands that fill it.
+SIGNALS = {
+    source.signal.name: (source.signal, source.fill)
+    for source in sorted(sources.registry().values(), key=lambda s: s.signal.order if s.signal else 0)
+    if source.signal
 }
-SIGNAL_TITLES = {"stars": "GitHub stars", "downloads": "PyPI downloads", "research": "Research mentions",
-                 "interest": "Search interest"}  # fmt: skip
+SIGNAL_TITLES = {name: signal.title for name, (signal, _) in SIGNALS.items()}
 
 
 def freshness_line(row: object) -> str:
@@ -39,7 +37,7 @@ def as_of(value: object, signal: str) -> str:
     if value is None or pd.isna(value):
         return "—"
     age = (clock.today() - pd.Timestamp(value).date()).days
-    return ui.day(value) + (" ⚠ stale" if age > STALE_AFTER_DAYS[signal] else "")
+    return ui.day(value) + (" ⚠ stale" if age > SIGNALS[signal][0].stale_after_days else "")
 
 
 def headline(row: object, names: dict[str, str]) -> str:
@@ -89,53 +87,51 @@ for row in lines.itertuples():
     st.markdown(headline(row, names))
 missing = [signal for signal in SIGNAL_TITLES if signal not in shown]
 if missing:
-    commands = [command for signal in missing for command in FILL[signal]]
+    commands = [command for signal in missing for command in SIGNALS[signal][1]]
     st.caption(
         f"No data yet for: {', '.join(SIGNAL_TITLES[s].lower() for s in missing)}. "
         f"Fill with `{'`, `'.join(ui.hint(c) for c in commands)}`."
     )
 
-summary = queries.overview(db).sort_values("stars_now", ascending=False, na_position="last")
-table = pd.DataFrame(
-    {
-        "Project": summary["name"],
-        "Stars": summary["stars_now"].map(ui.human),
-        "stars as of": summary["stars_date"].map(lambda v: as_of(v, "stars")),
-        "Stars +30d": summary["stars_gain_30d"].map(ui.human),
-        "Stars +1y": summary["stars_gain_1y"].map(ui.human),
-        "Stars, last year": summary["stars_trend"],
-        "Downloads per 30 days": summary["downloads_30d"].map(ui.human),
-        "downloads as of": summary["downloads_date"].map(lambda v: as_of(v, "downloads")),
-        "vs a month before": summary["downloads_growth"].map(lambda v: ui.percent(v, signed=True)),
-        "Downloads, last year": summary["downloads_trend"],
-        "Research share": summary["research_share"].map(ui.percent),
-        "research as of": summary["research_date"].map(lambda v: as_of(v, "research")),
-        "Trends (latest)": summary["interest_now"].map(ui.human),
+
+def signal_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One signal's latest figures per project, for people: values with their unit, dates flagged when stale."""
+    first = rows.iloc[0]
+    level = bool(first["is_level"])
+    unit = first["unit_label"] or ""
+    columns = {
+        "Project": rows["project_id"].map(names).fillna(rows["project_id"]),
+        f"Latest{unit}": rows["latest"].map(ui.human),
+        "as of": rows["as_of"].map(lambda v: as_of(v, first["signal"])),
     }
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Stars, last year": st.column_config.LineChartColumn(width="small"),
-        "Downloads, last year": st.column_config.LineChartColumn(width="small"),
-    },
-)
+    if level:
+        columns["+ in a month"] = rows["change_month"].map(ui.human)
+        columns["+ in a year"] = rows["change_year"].map(ui.human)
+    else:
+        columns["vs a month before"] = rows["change_month"].map(lambda v: ui.percent(v, signed=True))
+        columns["vs a year before"] = rows["change_year"].map(lambda v: ui.percent(v, signed=True))
+        columns["share of the tracked, last year"] = rows["share"].map(ui.percent)
+    columns["last year"] = rows["trend"]
+    return pd.DataFrame(columns)
 
 
-def basis_of(column: str) -> str:
-    """The series a column of the table rests on, named as the evidence ladder names it."""
-    values = summary[column].dropna() if column in summary else pd.Series(dtype=str)
-    return ui.plain(values.iloc[0]) if not values.empty else "none stored yet"
-
-
-st.caption(
-    "Stars: the latest count GitHub showed. Downloads: the latest 30 days on the best series stored "
-    f"({basis_of('downloads_basis')}), summed over each project's packages. Research share: each project's part of "
-    f"the tracked projects' mentions over the latest year ({basis_of('research_basis')}). ⚠ stale: the latest value "
-    "is older than the signal's cadence. — means not stored yet."
-)
+figures = queries.signals(db)
+present = [signal for signal in SIGNAL_TITLES if not figures.empty and signal in set(figures["signal"])]
+if present:
+    st.subheader("Latest figures")
+    for tab, signal in zip(st.tabs([SIGNAL_TITLES[s] for s in present]), present, strict=True):
+        rows = figures[figures["signal"] == signal].sort_values("latest", ascending=False, na_position="last")
+        with tab:
+            st.dataframe(
+                signal_table(rows),
+                hide_index=True,
+                width="stretch",
+                column_config={"last year": st.column_config.LineChartColumn(width="small")},
+            )
+            st.caption(
+                f"Basis: {ui.plain(rows['basis'].iloc[0])}; a project's packages are summed. ⚠ stale: the latest "
+                "value is older than this signal's cadence. Counts are compared over their windows per day."
+            )
 
 left, right = st.columns(2)
 with left:

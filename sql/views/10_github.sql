@@ -28,7 +28,7 @@ comment on column github_stars_daily.open_issues is 'open_issues_count that day:
 
 create or replace view github_star_history as
 with given as (
-    select subject as repo, date, value as stars_given
+    select subject as repo, date, value as stars_given, origin
     from observation
     where source = 'github' and metric = 'stars_given_retained' and window_days = 1
 )
@@ -37,7 +37,8 @@ select
     p.project_id,
     g.date,
     g.stars_given::bigint as stars_given,
-    sum(g.stars_given) over (partition by g.repo order by g.date)::bigint as retained_stars_cumulative
+    sum(g.stars_given) over (partition by g.repo order by g.date)::bigint as retained_stars_cumulative,
+    g.origin
 from given as g
 left join project_subject as p on p.source = 'github' and p.subject = g.repo;
 
@@ -47,6 +48,7 @@ comment on column github_star_history.project_id is 'Tracked project of this rep
 comment on column github_star_history.date is 'Day the stars were given (GitHub does not promise UTC boundaries).';
 comment on column github_star_history.stars_given is 'Stars given on that day that still exist now.';
 comment on column github_star_history.retained_stars_cumulative is 'Running total of retained stars up to that day: not the star count shown on that day.';
+comment on column github_star_history.origin is 'The endpoint the day''s count was read from.';
 
 create or replace view github_repositories as
 select

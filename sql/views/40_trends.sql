@@ -7,12 +7,13 @@ select
     o.date as period_end,
     case when o.window_days = 1 then 'day' when o.window_days = 7 then 'week' else 'month' end as resolution,
     o.value::integer as interest,
-    regexp_extract(o.origin, 'timeframe=([^;]*)', 1) as timeframe,
-    regexp_extract(o.origin, 'batch=([^;]*)', 1) as batch,
-    nullif(regexp_extract(o.origin, 'anchor=([^;]*)', 1), '') as anchor,
+    r.timeframe,
+    r.batch,
+    r.anchor,
     o.origin,
     o.collected_at
 from observation as o
+left join trends_request as r on r.term = o.subject and r.date = o.date and r.window_days = o.window_days
 left join project_subject as p on p.source = 'trends' and p.subject = o.subject
 where o.source = 'trends' and o.metric = 'interest';
 

@@ -19,20 +19,15 @@ summed as (
     from mapped
     group by project_id, source, metric, date, window_days
 ),
-denominators(source, subject, share_metric) as (
-    values ('arxiv', 'deep-learning', 'share_of_deep_learning'),
-           ('papers', 'all', 'share_of_papers')
-),
 shares as (
-    -- mentions over all papers of the same window: the value stays a count, the denominator comes along
-    select m.project_id, m.source, d.share_metric as metric, m.date, m.window_days, m.value, t.value as denominator,
-        m.origin
+    -- a share the source declares: its mentions over all papers of the same window; the value stays a count and
+    -- the denominator comes along
+    select m.project_id, m.source, d.metric, m.date, m.window_days, m.value, t.value as denominator, m.origin
     from summed as m
-    join denominators as d on d.source = m.source
+    join source_series as d on d.source = m.source and d.share_of = m.metric
     join observation as t
-        on t.source = d.source and t.subject = d.subject and t.metric = 'papers_total'
+        on t.source = d.source and t.subject = d.denominator_subject and t.metric = d.denominator_metric
         and t.date = m.date and t.window_days = m.window_days
-    where m.metric = 'papers_mentioning'
 )
 select * from summed
 union all

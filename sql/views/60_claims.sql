@@ -21,36 +21,25 @@ create or replace macro fmt_share(x) as
 create or replace macro min_coverage() as 0.5;
 
 create or replace view evidence_ladder as
-select *
-from (values
-    ('github', 'stars', 1, 'github', 'stars', 0, 0, true, 1, '',
-     'daily star counts (stargazers_count as GitHub showed it: collected snapshots and archived daily lists)'),
-    ('github', 'stars', 2, 'github', 'stars_given_gharchive', 1, 1, false, 1, ' per day',
-     'stars given per day in GH Archive (gross: unstars are invisible)'),
-    ('pypi', 'downloads_without_mirrors', 1, 'pypi', 'downloads_without_mirrors', 1, 1, false, 1, ' per day',
-     'PyPI Stats downloads without mirrors (daily)'),
-    ('pypi', 'downloads_without_mirrors', 2, 'pypi', 'downloads_with_mirrors', 1, 1, false, 1, ' per day',
-     'PyPI Stats downloads with mirrors (daily)'),
-    ('pypi', 'downloads_without_mirrors', 3, 'pypi', 'downloads_clickpy', 1, 1, false, 1, ' per day',
-     'ClickPy daily downloads (mirrors included)'),
-    ('pypi', 'downloads_without_mirrors', 4, 'pypi', 'downloads', 2, 45, false, 30, ' per 30 days',
-     'top-PyPI download counts over windows of about 30 days (pip only until 2024-11)'),
-    ('arxiv', 'papers_mentioning', 1, 'arxiv', 'papers_mentioning', 28, 31, false, 30, ' per month',
-     'arXiv papers whose metadata names the framework (deep-learning categories, monthly)'),
-    ('arxiv', 'papers_mentioning', 2, 'papers', 'papers_mentioning', 365, 366, false, 365, ' per year',
-     'conference papers whose full text mentions the framework and not its rival (yearly)'),
-    ('papers', 'papers_mentioning', 1, 'papers', 'papers_mentioning', 365, 366, false, 365, ' per year',
-     'conference papers whose full text mentions the framework and not its rival (yearly)'),
-    ('arxiv', 'share_of_deep_learning', 1, 'arxiv', 'share_of_deep_learning', 28, 31, false, 30, ' per month',
-     'share of arXiv deep-learning papers whose metadata names the framework (monthly)'),
-    ('arxiv', 'share_of_deep_learning', 2, 'papers', 'share_of_papers', 365, 366, false, 365, ' per year',
-     'share of conference papers whose full text mentions the framework (yearly)'),
-    ('trends', 'interest', 1, 'trends', 'interest', 7, 7, true, 1, '', 'Google Trends interest, weekly (one request)'),
-    ('trends', 'interest', 2, 'trends', 'interest', 28, 31, true, 1, '', 'Google Trends interest, monthly (one request)')
-) as ladder(claim_source, claim_metric, rung, source, metric, min_window, max_window, is_level, unit_days, unit_label,
-            label);
+select
+    r.claim_source,
+    r.claim_metric,
+    r.rung,
+    s.source,
+    s.metric,
+    s.min_window,
+    s.max_window,
+    not s.is_count as is_level,
+    case when s.is_count then s.per_days else 1 end as unit_days,
+    case when not s.is_count then ''
+         when s.per_days = 1 then ' per day'
+         when s.per_days = 365 then ' per year'
+         else format(' per {} days', s.per_days) end as unit_label,
+    r.label
+from source_rung as r
+join source_series as s on s.source = r.source and s.key = r.key;
 
-comment on view evidence_ladder is 'For each metric a claim can name, the series that can judge it, best first (rung 1). A claim is judged on the first rung whose data covers at least half of the claimed period for every project it involves.';
+comment on view evidence_ladder is 'For each metric a claim can name, the series that can judge it, best first (rung 1), as the sources declare them (collectors/sources/). A claim is judged on the first rung whose data covers at least half of the claimed period for every project it involves.';
 comment on column evidence_ladder.claim_source is 'Source named by the claim in data/claims.toml.';
 comment on column evidence_ladder.claim_metric is 'Metric named by the claim.';
 comment on column evidence_ladder.rung is 'Preference: 1 is the best evidence.';

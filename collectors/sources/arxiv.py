@@ -18,11 +18,12 @@ from collectors import clock, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
+from collectors.source import Rung, Series, Signal, Source
 from collectors.store import Observation
 
 log = logging.getLogger(__name__)
 
-SOURCE = "arxiv"
+NAME = "arxiv"
 API_URL_ENV = "ECOTRENDS_ARXIV_URL"
 DEFAULT_API_URL = "https://export.arxiv.org"
 QUERY_PATH = "/api/query"
@@ -112,7 +113,7 @@ def months_to_fetch(conn: duckdb.DuckDBPyConnection, subject: str, metric: str, 
         row[0]: row[1]
         for row in conn.execute(
             "select date, collected_at from observation where source = ? and subject = ? and metric = ?",
-            [SOURCE, subject, metric],
+            [NAME, subject, metric],
         ).fetchall()
     }
     current = today.replace(day=1)
@@ -133,7 +134,7 @@ def months_to_fetch(conn: duckdb.DuckDBPyConnection, subject: str, metric: str, 
 def observation_for(subject: str, metric: str, month: date, value: int, query: str) -> Observation:
     first, last = month_bounds(month)
     origin = f"GET {DEFAULT_API_URL}{QUERY_PATH}?search_query={query}&max_results=0 (opensearch:totalResults)"
-    return Observation(SOURCE, subject, metric, last, (last - first).days + 1, value, origin)
+    return Observation(NAME, subject, metric, last, (last - first).days + 1, value, origin)
 
 
 def save(conn: duckdb.DuckDBPyConnection, rows: list[Observation], run_id: int | None = None) -> int:
@@ -201,7 +202,7 @@ def _believable_total(ctx: Context, subject: str, metric: str, month: date, quer
             from observation
             where source = ? and subject = ? and metric = ? and date between ? and ?
             """,
-            [last, month, SOURCE, subject, metric, add_months(month, -3), last],
+            [last, month, NAME, subject, metric, add_months(month, -3), last],
         ).fetchone()
     if (same_month or 0) <= 0 and (recent_mean or 0) < IMPLAUSIBLE_ZERO_MEAN:
         return 0
@@ -214,3 +215,28 @@ def _believable_total(ctx: Context, subject: str, metric: str, month: date, quer
         f"arXiv returned 0 papers {ZERO_RETRIES + 1} times where {int(same_month or recent_mean)} were counted "
         "before; treated as a transient outage, stored data kept"
     )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="arXiv",
+    subjects=lambda project: [project.id],
+    series=(
+        Series("arxiv", "papers_mentioning", "arXiv papers mentioning (monthly)", "papers", is_count=True,
+               per_days=30, windows=(28, 31),
+               judges=(Rung(NAME, "papers_mentioning", 1, "arXiv papers whose metadata names the framework "
+                            "(deep-learning categories, monthly)"),)),
+        Series("arxiv_share", "share_of_deep_learning", "arXiv share of deep-learning papers (monthly)",
+               "% of deep-learning papers", windows=(28, 31),
+               share_of="papers_mentioning", denominator_metric="papers_total", denominator_subject=DENOMINATOR_SUBJECT,
+               judges=(Rung(NAME, "share_of_deep_learning", 1, "share of arXiv deep-learning papers whose metadata "
+                            "names the framework (monthly)"),)),
+    ),
+    collect=collect,
+    make_client=make_client,
+    backfill=backfill,
+    fill=("backfill --source arxiv",),
+    base_urls={API_URL_ENV: DEFAULT_API_URL},
+    signal=Signal("research", "Research mentions", "papers_mentioning", stale_after_days=400, order=3),
+    page="arxiv.py",
+)  # fmt: skip

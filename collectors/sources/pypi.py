@@ -16,9 +16,10 @@ from collectors import clickhouse, clock, store
 from collectors.errors import PayloadError, RateLimitedError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
+from collectors.source import Rung, Series, Signal, Source
 from collectors.store import Observation
 
-SOURCE = "pypi"
+NAME = "pypi"
 STATS_URL_ENV = "ECOTRENDS_PYPISTATS_URL"
 DEFAULT_STATS_URL = "https://pypistats.org"
 PYPI_URL_ENV = "ECOTRENDS_PYPI_URL"
@@ -84,7 +85,7 @@ def parse_overall(payload: object, package: str) -> list[Observation]:
             raise PayloadError(f"{origin}: malformed row {item!r}") from None
         if not isinstance(downloads, int) or isinstance(downloads, bool) or downloads < 0:
             raise PayloadError(f"{origin}: downloads {downloads!r} on {item.get('date')} is not a count")
-        rows.append(Observation(SOURCE, package, metric, day, 1, downloads, origin))
+        rows.append(Observation(NAME, package, metric, day, 1, downloads, origin))
     return rows
 
 
@@ -155,7 +156,7 @@ def _record_first_release(ctx: Context, package: str) -> None:
     with store.connect(ctx.db) as conn:
         store.record_event(
             conn,
-            SOURCE,
+            NAME,
             package,
             "first_release",
             day,
@@ -176,7 +177,7 @@ def fetch_clickpy_window(client: HttpClient, package: str, first: date, end: dat
     origin = f"ClickPy pypi.pypi_downloads_per_day ({DEFAULT_CLICKPY_URL}); all downloads, mirrors included"
     observations = [
         Observation(
-            SOURCE,
+            NAME,
             package,
             CLICKPY_METRIC,
             date.fromisoformat(row["date"]),
@@ -226,7 +227,7 @@ def _backfill_package(
     ctx: Context, client: HttpClient, package: str, since: date, today: date, outcome: Outcome
 ) -> None:
     with store.connect(ctx.db) as conn:
-        through = store.get_state(conn, SOURCE, package, "clickpy_through")
+        through = store.get_state(conn, NAME, package, "clickpy_through")
     first = since
     if through and not ctx.since:
         # Continue an interrupted backfill where it stopped; once complete, re-read the last two weeks.
@@ -238,7 +239,37 @@ def _backfill_package(
         outcome,
         windows,
         lambda start, end: fetch_clickpy_window(client, package, start, end),
-        (SOURCE, package, CLICKPY_METRIC),
+        (NAME, package, CLICKPY_METRIC),
         "clickpy_through",
         f"ClickPy {package}",
     )
+
+
+WINDOWS_METRIC = "downloads"  # the top-PyPI windows of about 30 days (shipped history or ecotrends import)
+SOURCE = Source(
+    name=NAME,
+    title="PyPI",
+    subjects=lambda project: list(project.pypi),
+    series=(
+        Series("downloads", "downloads_without_mirrors", "PyPI downloads without mirrors (PyPI Stats, daily)",
+               "downloads", is_count=True, windows=(1, 1),
+               judges=(Rung(NAME, "downloads_without_mirrors", 1, "PyPI Stats downloads without mirrors (daily)"),)),
+        Series("downloads_mirrors", "downloads_with_mirrors", "PyPI downloads with mirrors (PyPI Stats, daily)",
+               "downloads", is_count=True, windows=(1, 1),
+               judges=(Rung(NAME, "downloads_without_mirrors", 2, "PyPI Stats downloads with mirrors (daily)"),)),
+        Series("downloads_clickpy", CLICKPY_METRIC, "PyPI downloads, ClickPy history (daily)", "downloads",
+               is_count=True, windows=(1, 1),
+               judges=(Rung(NAME, "downloads_without_mirrors", 3, "ClickPy daily downloads (mirrors included)"),)),
+        Series("downloads_snapshot", WINDOWS_METRIC, "PyPI downloads, top-PyPI windows of about 30 days (monthly)",
+               "downloads", is_count=True, per_days=30, windows=(2, 45),
+               judges=(Rung(NAME, "downloads_without_mirrors", 4, "top-PyPI download counts over windows of about "
+                            "30 days (pip only until 2024-11)"),)),
+    ),
+    collect=collect,
+    make_client=make_client,
+    backfill=backfill,
+    fill=("collect --source pypi", "backfill --source pypi"),
+    base_urls={STATS_URL_ENV: DEFAULT_STATS_URL, PYPI_URL_ENV: DEFAULT_PYPI_URL, CLICKPY_URL_ENV: DEFAULT_CLICKPY_URL},
+    signal=Signal("downloads", "PyPI downloads", "downloads_without_mirrors", stale_after_days=45, order=2),
+    page="pypi.py",
+)  # fmt: skip

@@ -16,9 +16,10 @@ from collectors import clickhouse, clock, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
+from collectors.source import Rung, Series, Signal, Source
 from collectors.store import Observation
 
-SOURCE = "github"
+NAME = "github"
 API_URL_ENV = "ECOTRENDS_GITHUB_URL"
 DEFAULT_API_URL = "https://api.github.com"
 HISTORY_PER_PAGE = 30  # the endpoint's maximum
@@ -100,7 +101,7 @@ def parse_repo(payload: object, repo: str, day: date) -> tuple[list[Observation]
         value = payload.get(field)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise PayloadError(f"GET /repos/{repo}: field {field!r} is {value!r}, expected a non-negative integer")
-        rows.append(Observation(SOURCE, repo, metric, day, None, value, origin))
+        rows.append(Observation(NAME, repo, metric, day, None, value, origin))
     created = payload.get("created_at")
     try:
         created_on = datetime.strptime(str(created), "%Y-%m-%dT%H:%M:%SZ").date()
@@ -132,7 +133,7 @@ def parse_history(weeks: object, repo: str, today: date) -> list[Observation]:
         for offset, stars in enumerate(days):
             day = start + timedelta(days=offset)
             if day <= today:
-                rows.append(Observation(SOURCE, repo, HISTORY_METRIC, day, 1, stars, origin))
+                rows.append(Observation(NAME, repo, HISTORY_METRIC, day, 1, stars, origin))
     return rows
 
 
@@ -162,7 +163,7 @@ def collect(ctx: Context) -> Outcome:
                 with store.connect(ctx.db) as conn:
                     outcome.rows_written += save(conn, rows, ctx.run_id)
                     origin = f"GET {DEFAULT_API_URL}/repos/{repo}"
-                    store.record_event(conn, SOURCE, repo, "created", created_on, origin)
+                    store.record_event(conn, NAME, repo, "created", created_on, origin)
                 outcome.succeeded()
             except SourceError as exc:
                 outcome.fail(repo, exc)
@@ -182,9 +183,9 @@ def collect(ctx: Context) -> Outcome:
 def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> None:
     """Walk the whole history once (resumable), then re-read only the pages newer than the last refresh."""
     with store.connect(ctx.db) as conn:
-        complete = store.get_state(conn, SOURCE, repo, "history_complete") == "yes"
-        next_page = int(store.get_state(conn, SOURCE, repo, "history_next_page") or 1)
-        refreshed = store.get_state(conn, SOURCE, repo, "history_refreshed_on")
+        complete = store.get_state(conn, NAME, repo, "history_complete") == "yes"
+        next_page = int(store.get_state(conn, NAME, repo, "history_next_page") or 1)
+        refreshed = store.get_state(conn, NAME, repo, "history_refreshed_on")
     if complete and refreshed and (today - date.fromisoformat(refreshed)).days < HISTORY_REFRESH_DAYS:
         return
     # Pages shift by one week as time passes: resume one page early so no week is skipped.
@@ -204,11 +205,11 @@ def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> N
             outcome.rows_written += save(conn, rows, ctx.run_id)
             done = not has_next or (stop_before is not None and oldest is not None and oldest <= stop_before)
             if done:
-                store.set_state(conn, SOURCE, repo, "history_complete", "yes")
-                store.set_state(conn, SOURCE, repo, "history_refreshed_on", today.isoformat())
-                store.set_state(conn, SOURCE, repo, "history_next_page", "1")
+                store.set_state(conn, NAME, repo, "history_complete", "yes")
+                store.set_state(conn, NAME, repo, "history_refreshed_on", today.isoformat())
+                store.set_state(conn, NAME, repo, "history_next_page", "1")
             else:
-                store.set_state(conn, SOURCE, repo, "history_next_page", str(page + 1))
+                store.set_state(conn, NAME, repo, "history_next_page", str(page + 1))
         if done:
             return
         page += 1
@@ -232,9 +233,7 @@ def parse_gharchive(rows: list[dict], repo: str, names: list[str]) -> list[Obser
             day = date.fromisoformat(str(row["day"]))
         except (KeyError, ValueError):
             raise PayloadError(f"GH Archive {repo}: row {row!r} has no day") from None
-        out.append(
-            Observation(SOURCE, repo, GHARCHIVE_METRIC, day, 1, clickhouse.as_int(row.get("stars"), repo), origin)
-        )
+        out.append(Observation(NAME, repo, GHARCHIVE_METRIC, day, 1, clickhouse.as_int(row.get("stars"), repo), origin))
     return out
 
 
@@ -259,9 +258,9 @@ def backfill(ctx: Context) -> Outcome:
 
 def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str], outcome: Outcome) -> None:
     with store.connect(ctx.db) as conn:
-        through = store.get_state(conn, SOURCE, repo, "gharchive_through")
+        through = store.get_state(conn, NAME, repo, "gharchive_through")
         created = conn.execute(
-            "select date from subject_event where source = ? and subject = ? and event = 'created'", [SOURCE, repo]
+            "select date from subject_event where source = ? and subject = ? and event = 'created'", [NAME, repo]
         ).fetchone()
     if ctx.since:
         first = date.fromisoformat(ctx.since)
@@ -276,7 +275,33 @@ def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str]
         outcome,
         windows,
         lambda start, end: parse_gharchive(fetch_gharchive_window(client, names, start, end), repo, names),
-        (SOURCE, repo, GHARCHIVE_METRIC),
+        (NAME, repo, GHARCHIVE_METRIC),
         "gharchive_through",
         f"GH Archive {repo}",
     )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="GitHub",
+    subjects=lambda project: [project.github],
+    series=(
+        Series("stars", "stars", "GitHub stars (daily snapshots where collected, archived lists before)", "stars",
+               judges=(Rung("github", "stars", 1, "daily star counts (stargazers_count as GitHub showed it: "
+                            "collected snapshots and archived daily lists)"),)),
+        Series("forks", "forks", "GitHub forks (daily snapshots where collected, archived lists before)", "forks"),
+        Series("stars_retained", HISTORY_METRIC, "GitHub stars still there, by the day they were given", "stars",
+               is_count=True, windows=(1, 1), chart=False),
+        Series("stars_gharchive", GHARCHIVE_METRIC, "GitHub stars given per day in GH Archive (gross)", "stars",
+               is_count=True, windows=(1, 1),
+               judges=(Rung("github", "stars", 2, "stars given per day in GH Archive (gross: unstars are "
+                            "invisible)"),)),
+    ),
+    collect=collect,
+    make_client=make_client,
+    backfill=backfill,
+    fill=("collect --source github", "backfill --source github"),
+    base_urls={API_URL_ENV: DEFAULT_API_URL, GHARCHIVE_URL_ENV: DEFAULT_GHARCHIVE_URL},
+    signal=Signal("stars", "GitHub stars", "stars", stale_after_days=7, order=1),
+    page="github.py",
+)  # fmt: skip

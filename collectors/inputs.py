@@ -1,0 +1,148 @@
+"""The curated inputs and declarations, mirrored into the database on every start: the tracked projects
+(data/projects.toml) and their subjects per source, what each source declares about its series
+(collectors/sources/), the methodology breaks (data/methodology_breaks.csv) and the claims register
+(data/claims.toml). The CLI and the runner call init_db; each file is validated on load, and an error names
+the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from collectors import sources, store
+from collectors.claims import CLAIMS_FILE, load_register
+from collectors.config import REPO_ROOT, Project, load_projects
+from collectors.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+BREAKS_FILE = REPO_ROOT / "data" / "methodology_breaks.csv"
+_BREAK_COLUMNS = ("date", "source", "metric", "subject", "title", "description", "reference")
+
+
+def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
+    """Create or migrate the database and load the curated inputs and the sources' declarations."""
+    projects = load_projects() if projects is None else projects
+    with store.connect(path) as conn:
+        store.apply_schema(conn)
+        sync_projects(conn, projects)
+        sync_sources(conn)
+        sync_breaks(conn)
+        try:
+            sync_claims(conn)
+        except ConfigError as exc:  # a broken register must not stop collection; the old one stays
+            log.error("claims register not loaded, the previous one is kept: %s", exc)
+        # Writers rebuild the summaries when they finish; here only a new file, or one whose summaries were built
+        # by other SQL (an upgraded ecotrends), needs them rebuilt now.
+        if store.get_state(conn, *store.SCHEMA_DIGEST_KEY) != store.schema_digest():
+            store.refresh_summaries(conn)
+
+
+def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
+    """Mirror data/projects.toml, and the subjects each source files a project under, in one transaction."""
+    with store.transaction(conn):
+        conn.execute("delete from project_subject")
+        conn.execute("delete from project_package")
+        conn.execute("delete from project")
+        conn.executemany(
+            "insert into project values (?, ?, ?, ?, ?, ?)",
+            [[p.id, p.name, p.github, p.arxiv_phrase, p.trends_term, p.color] for p in projects],
+        )
+        conn.executemany(
+            "insert into project_package values (?, ?)",
+            [[p.id, package] for p in projects for package in p.pypi],
+        )
+        conn.executemany(
+            "insert into project_subject values (?, ?, ?) on conflict do nothing",
+            [
+                [project.id, source.name, subject]
+                for project in projects
+                for source in sources.registry().values()
+                for subject in source.subjects(project)
+            ],
+        )
+
+
+def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:
+    """Mirror what the sources declare: their series, the evidence rungs they offer, their headlines."""
+    registry = sources.registry().values()
+    with store.transaction(conn):
+        for table in ("source_series", "source_rung", "source_signal"):
+            conn.execute(f"delete from {table}")
+        conn.executemany(
+            "insert into source_series values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [source.name, s.key, s.metric, s.label, s.unit, s.is_count, s.per_days, *s.windows, s.share_of,
+                 s.denominator_metric, s.denominator_subject]
+                for source in registry
+                for s in source.series
+            ],
+        )  # fmt: skip
+        conn.executemany(
+            "insert into source_rung values (?, ?, ?, ?, ?, ?)",
+            [
+                [rung.claim_source, rung.claim_metric, rung.rung, source.name, s.key, rung.label]
+                for source in registry
+                for s in source.series
+                for rung in s.judges
+            ],
+        )
+        conn.executemany(
+            "insert into source_signal values (?, ?, ?, ?, ?, ?)",
+            [
+                [source.signal.name, source.name, source.signal.title, source.signal.claim_metric,
+                 source.signal.stale_after_days, "\n".join(source.fill)]
+                for source in registry
+                if source.signal is not None
+            ],
+        )  # fmt: skip
+
+
+def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> None:
+    """Load the curated table of methodology breaks; a malformed file names the line and the field."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != _BREAK_COLUMNS:
+            raise ConfigError(f"{path}: line 1: columns must be {','.join(_BREAK_COLUMNS)}")
+        rows = []
+        for row in reader:
+            where = f"{path}: line {reader.line_num}"
+            try:
+                day = date.fromisoformat(row["date"])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{where}: field 'date' = {row['date']!r} is not YYYY-MM-DD") from None
+            empty = [c for c in _BREAK_COLUMNS[1:] if not (row.get(c) or "").strip()]
+            if empty:
+                raise ConfigError(f"{where}: field '{empty[0]}' is empty")
+            rows.append([day, *(row[c].strip() for c in _BREAK_COLUMNS[1:])])
+    with store.transaction(conn):
+        conn.execute("delete from methodology_break")
+        conn.executemany("insert into methodology_break values (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def sync_claims(conn: duckdb.DuckDBPyConnection, path: Path = CLAIMS_FILE) -> None:
+    """Mirror the register into claim_article and claim, in one transaction."""
+    articles, claims = load_register(path)
+    with store.transaction(conn):
+        conn.execute("delete from claim")
+        conn.execute("delete from claim_article")
+        conn.executemany(
+            "insert into claim_article values (?, ?, ?, ?, ?, ?)",
+            [[a.id, a.file, a.title, a.author, a.published, a.published_basis] for a in articles],
+        )
+        conn.executemany(
+            "insert into claim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [c.id, ordinal, c.article, c.location, c.statement, c.kind, list(c.subjects), list(c.alternatives),
+                 c.top, list(c.relative_to), c.source, c.metric, c.period_start, c.period_end, c.claimed_value,
+                 c.claimed_month, c.unit, c.tolerance, c.direction, c.unmeasured, c.check, c.reason, c.proxy,
+                 list(c.contradicts)]
+                for ordinal, c in enumerate(claims, start=1)
+            ],
+        )  # fmt: skip
