@@ -8,6 +8,7 @@ the file, the entry and the field.
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import date
@@ -26,9 +27,23 @@ BREAKS_FILE = REPO_ROOT / "data" / "methodology_breaks.csv"
 _BREAK_COLUMNS = ("date", "source", "metric", "subject", "title", "description", "reference")
 
 
+INPUTS_DIGEST_KEY = ("inputs", "", "digest")  # collector_state row: which inputs the database mirrors
+
+
 def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
-    """Create or migrate the database and load the curated inputs and the sources' declarations."""
+    """Create or migrate the database and load the curated inputs and the sources' declarations.
+
+    Every command starts here, so a database that already mirrors the same SQL, projects, declarations,
+    breaks and claims is left untouched (a read of one row instead of rewriting views and tables)."""
     projects = load_projects() if projects is None else projects
+    digest = inputs_digest(projects)
+    if path.exists():
+        with store.connect(path, read_only=True) as conn:
+            has_state = conn.execute(
+                "select count(*) from duckdb_tables() where table_name = 'collector_state'"
+            ).fetchone()[0]
+            if has_state and store.get_state(conn, *INPUTS_DIGEST_KEY) == digest:
+                return
     with store.connect(path) as conn:
         store.apply_schema(conn)
         sync_projects(conn, projects)
@@ -42,6 +57,18 @@ def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
         # by other SQL (an upgraded ecotrends), needs them rebuilt now.
         if store.get_state(conn, *store.SCHEMA_DIGEST_KEY) != store.schema_digest():
             store.refresh_summaries(conn)
+        store.set_state(conn, *INPUTS_DIGEST_KEY, digest)
+
+
+def inputs_digest(projects: Sequence[Project]) -> str:
+    """A digest of everything init_db mirrors: the SQL, the projects, what the sources declare, breaks, claims."""
+    digest = hashlib.sha256(repr(list(projects)).encode())
+    for source in sources.registry().values():
+        subjects = [source.subjects(project) for project in projects]
+        digest.update(repr((source.name, source.series, source.signal, source.fill, subjects)).encode())
+    for file in [*sorted(store.SQL_DIR.rglob("*.sql")), BREAKS_FILE, CLAIMS_FILE]:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:

@@ -42,6 +42,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, fake_api: FakeAPI, clock_at) -> Fak
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> Path:
     """A database filled by one clean run of every source through the fake API."""
+    fake_api.faults.clear()  # whatever an earlier test left
     db = tmp_path_factory.mktemp("baseline") / "base.duckdb"
     with pytest.MonkeyPatch.context() as patch, stopped_clock(NOW):
         for variable, url in fake_api.env().items():
@@ -108,6 +109,7 @@ BACKFILL_SCENARIOS = [(s, f) for s in BACKFILLS for f in BACKFILL_FAULTS]
 @pytest.fixture(scope="module")
 def backfilled(tmp_path_factory: pytest.TempPathFactory, fake_api: FakeAPI) -> dict[str, tuple[Path, Path]]:
     """Per backfill source: a database whose history is complete, and the projects file it used."""
+    fake_api.faults.clear()  # whatever an earlier test left
     made = {}
     for source, (entry, _, _) in BACKFILLS.items():
         folder = tmp_path_factory.mktemp(f"backfill-{source}")
