@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from collectors import clock, http, inputs, runner, sources  # noqa: E402
-from collectors.config import collected, load_projects  # noqa: E402
+from collectors.config import collected  # noqa: E402
+from collectors.projects import load_projects  # noqa: E402
 from tests.fakeapi import FakeAPI, services_of  # noqa: E402
 
 DAY_ONE = datetime(2023, 12, 10, 6, 15)  # inside the recorded arXiv months

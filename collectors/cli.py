@@ -155,8 +155,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _collect(db: Path, args: argparse.Namespace) -> int:
     from collectors import inputs, runner, store
-    from collectors.config import load_projects
     from collectors.errors import ConfigError
+    from collectors.projects import load_projects
 
     projects = load_projects(Path(args.projects) if args.projects else None)
     able = sources.collecting() if args.command == "collect" else sources.backfilling()

@@ -6,6 +6,7 @@ test (or a replay of recorded answers) moves one clock for the whole code base.
 
 from __future__ import annotations
 
+import calendar
 import time
 from datetime import UTC, date, datetime
 
@@ -28,3 +29,14 @@ def today() -> date:
 def epoch() -> float:
     """Unix seconds, for comparing with the reset times that APIs send."""
     return time.time()
+
+
+def add_months(month: date, count: int) -> date:
+    """The first day of the month `count` months after (or before) `month`'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: date) -> date:
+    """The last day of `month`'s month: monthly counts are dated by it."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])

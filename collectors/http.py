@@ -18,7 +18,7 @@ import requests
 import urllib3.exceptions
 
 from collectors import __version__, clock
-from collectors.errors import AuthError, NotFoundError, RateLimitedError, SourceError, TransientError
+from collectors.errors import AuthError, NotFoundError, PayloadError, RateLimitedError, SourceError, TransientError
 
 log = logging.getLogger(__name__)
 
@@ -189,3 +189,14 @@ def error_for(method: str, url: str, response: requests.Response) -> SourceError
 def _short_body(response: requests.Response) -> str:
     text = " ".join(response.text.split())[:200]
     return f": {text}" if text else ""
+
+
+def json_object(response: requests.Response, what: str) -> dict:
+    """The answer's JSON object, or a PayloadError naming what was asked (an HTML error page, truncated JSON)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        raise PayloadError(f"{what}: answer is not JSON ({response.text[:80]!r})") from None
+    if not isinstance(payload, dict):
+        raise PayloadError(f"{what}: expected a JSON object")
+    return payload

@@ -18,8 +18,9 @@ import duckdb
 
 from collectors import sources, store
 from collectors.claims import CLAIMS_FILE, load_register
-from collectors.config import REPO_ROOT, Project, load_projects
+from collectors.config import REPO_ROOT, Project
 from collectors.errors import ConfigError
+from collectors.projects import load_projects
 
 log = logging.getLogger(__name__)
 

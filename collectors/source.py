@@ -7,6 +7,7 @@ evidence ladder, the app's series and pages, the tests) reads that registry inst
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -59,6 +60,26 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class ProjectField:
+    """A key of a [[project]] entry in data/projects.toml that this source reads: one name, or a list of names."""
+
+    key: str  # stackoverflow_tag, conda ...
+    pattern: str  # each name must match it
+    describe: str  # "a Stack Overflow tag (lower case)", for errors
+    many: bool = False
+
+    def validate(self, where: str, value: object) -> tuple[str, ...]:
+        """The names given, or a ConfigError naming the entry, the key and what was expected."""
+        from collectors.errors import ConfigError
+
+        names = value if self.many and isinstance(value, list) else [value]
+        if not names or not all(isinstance(name, str) and re.fullmatch(self.pattern, name) for name in names):
+            shape = f"a list of {self.describe} names" if self.many else self.describe
+            raise ConfigError(f"{where}: field '{self.key}' = {value!r} is not {shape}")
+        return tuple(names)
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     title: str
@@ -71,6 +92,7 @@ class Source:
     base_urls: dict[str, str] = field(default_factory=dict)  # ECOTRENDS_*_URL variable -> the real service
     signal: Signal | None = None
     page: str | None = None  # the app page of this source, a file under app/sections/
+    project_fields: tuple[ProjectField, ...] = ()  # its own keys in data/projects.toml
 
     @property
     def collects(self) -> bool:

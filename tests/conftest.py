@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -13,7 +14,8 @@ import responses
 import time_machine
 
 from collectors import http, inputs, sources, store
-from collectors.config import collected, load_projects
+from collectors.config import collected
+from collectors.projects import load_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -45,10 +47,13 @@ def add_recording(mock: responses.RequestsMock, name: str, url: str | None = Non
     content_type = next(
         (v for k, v in response.get("headers", {}).items() if k.lower() == "content-type"), "text/plain"
     )
+    body = override.get("body", recording_body(recording))
+    if any(k.lower() == "content-encoding" and v == "gzip" for k, v in headers.items()):
+        body = gzip.compress(str(body).encode())  # stored decoded, sent as the service sends it
     mock.add(
         recording["request"]["method"],
         url or recording["request"]["url"],
-        body=override.get("body", recording_body(recording)),
+        body=body,
         status=int(override.get("status", response["status"])),
         headers=headers,
         content_type=content_type,

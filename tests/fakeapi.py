@@ -7,14 +7,20 @@ A fault set for a source applies to every request of that source until it is cle
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import re
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from collectors import clock, sources
 
@@ -78,6 +84,7 @@ class FakeAPI:
         self.requests: Counter[str] = Counter()
         self.headers_seen: list[dict[str, str]] = []
         self.months = json.loads((FIXTURES / "arxiv" / "months_2023.json").read_text())
+        self.questions = json.loads((FIXTURES / "stackoverflow" / "months.json").read_text())["months"]
         self.feed = recording("arxiv/count_ok.json")["response"]["body_text"]
         self._started = time.monotonic()
         self._lock = threading.Lock()
@@ -136,6 +143,10 @@ def source_of(method: str, path: str, query: dict) -> str:
         return "arxiv"
     if path.startswith("/trends/"):
         return "trends"
+    if path.startswith("/2.3/"):
+        return "stackexchange"
+    if path.startswith("/conda/monthly/"):
+        return "conda"
     if method == "POST" and path == "/":
         return "clickpy" if query.get("user") == ["demo"] else "clickhouse"
     return "unknown"
@@ -175,6 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(429, {"Content-Type": "text/html"}, b"<html>429 Too Many Requests</html>")
             return
         status, headers, body = self._answer(source, parsed.path, query, sent)
+        if status == 200 and self.headers.get("Range"):
+            status, headers, body = byte_range(self.headers["Range"], headers, body)
         if source == "github" and source in self.api.limits:
             headers = {k: v for k, v in headers.items() if k.lower() != "x-ratelimit-remaining"}
             headers["x-ratelimit-remaining"] = str(remaining)
@@ -221,6 +234,13 @@ class _Handler(BaseHTTPRequestHandler):
             )
             kind = "explore" if path == "/trends/api/explore" else "multiline"
             return self._recorded(f"trends/{kind}_{span}.json")
+        if source == "stackexchange":
+            return self._stackexchange(path, query)
+        if source == "conda":
+            month = path.rsplit("/", 1)[-1].removesuffix(".parquet")
+            if month > LATEST_CONDA_MONTH:
+                return self._recorded("conda/not_published.json")
+            return 200, {"Content-Type": "binary/octet-stream"}, conda_month_file(month)
         if source == "clickpy":
             window = f"{query['param_d0'][0]}_{query['param_d1'][0]}"
             name = (
@@ -243,6 +263,20 @@ class _Handler(BaseHTTPRequestHandler):
             return self._recorded(name if (FIXTURES / name).exists() else "github/repo_not_found.json")
         page = int(query.get("page", ["1"])[0])  # every repository gets jax's 15 recorded pages
         return self._recorded(f"github/history_jax-ml_jax_p{min(page, 15)}.json")
+
+    def _stackexchange(self, path: str, query: dict) -> tuple[int, dict, bytes]:
+        """Tag totals and the first question from the recordings; monthly totals from months.json."""
+        if path.startswith("/2.3/tags/"):
+            status, headers, body = self._recorded("stackoverflow/tags_info.json")
+            wanted = set(path.split("/")[3].split(";"))
+            payload = json.loads(body)
+            payload["items"] = [item for item in payload["items"] if item["name"] in wanted]
+            return status, headers, json.dumps(payload).encode()
+        if query.get("filter") == ["total"]:
+            month = datetime.fromtimestamp(int(query["fromdate"][0]), UTC).strftime("%Y-%m")
+            total = self.api.questions.get(query["tagged"][0], {}).get(month, 0)
+            return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps({"total": total}).encode()
+        return self._recorded("stackoverflow/first_question_jax.json")
 
     def _recorded(self, name: str) -> tuple[int, dict, bytes]:
         rec = recording(name)
@@ -305,6 +339,31 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return 200, headers, text.encode()
         raise ValueError(f"unknown fault {fault}")
+
+
+LATEST_CONDA_MONTH = "2023-10"  # the fake publishes up to this month: on its day (2023-12-10) November is not out
+
+
+@functools.cache
+def conda_month_file(month: str) -> bytes:
+    """The recorded-format monthly file, its `time` column set to the month asked for."""
+    table = pq.read_table(FIXTURES / "conda" / "2023-11.parquet")
+    time = pa.array([month] * table.num_rows).dictionary_encode().cast(table.schema.field("time").type)
+    sink = io.BytesIO()
+    pq.write_table(table.set_column(0, "time", time), sink, compression="snappy", row_group_size=5000)
+    return sink.getvalue()
+
+
+def byte_range(spec: str, headers: dict, body: bytes) -> tuple[int, dict, bytes]:
+    """An S3-style answer to a Range request: 206 with Content-Range (suffix ranges too), 416 past the end."""
+    first_text, _, last_text = spec.removeprefix("bytes=").partition("-")
+    if not first_text:
+        first, last = max(0, len(body) - int(last_text)), len(body) - 1
+    else:
+        first, last = int(first_text), min(int(last_text or len(body) - 1), len(body) - 1)
+    if first >= len(body):
+        return 416, {"Content-Type": "application/xml"}, b"<Error><Code>InvalidRange</Code></Error>"
+    return 206, {**headers, "Content-Range": f"bytes {first}-{last}/{len(body)}"}, body[first : last + 1]
 
 
 def _empty(source: str, body: bytes) -> bytes:

@@ -266,6 +266,23 @@ def test_release_date_distinguishes_creation_public_release_and_upload(db, tmp_p
     assert "repository created 2016-08-13; first public release 2017-01-18 (version 0.1.6)" in verdict_row[2]
 
 
+def test_claims_can_name_the_new_sources(db, tmp_path):
+    """Stack Overflow and conda came as one module each; the register and the verdicts take them as they are."""
+    questions = "".join(
+        f"stackoverflow,{tag},questions,2023-{m:02d}-28,28,{n},test\n"
+        for tag, n in (("pytorch", 900), ("tensorflow", 600))
+        for m in range(1, 13)
+    )
+    conda_rows = "".join(f"conda,pytorch,downloads,2023-{m:02d}-28,28,{3000 + m * 90},test\n" for m in range(1, 13))
+    register = claim(
+        "more-questions", kind="comparison", subjects=["pytorch", "tensorflow"], source="stackoverflow",
+        metric="questions", direction="greater",
+    ) + claim("conda-up", kind="growth", source="conda", metric="downloads", direction="up")  # fmt: skip
+    result = verdicts(db, tmp_path, register, questions + conda_rows)
+    assert result["more-questions"][0] == "supported" and "Stack Overflow questions" in result["more-questions"][2]
+    assert result["conda-up"][0] == "supported" and "conda package downloads" in result["conda-up"][2]
+
+
 def test_no_data_names_the_command_that_fills_it(db, tmp_path):
     result = verdicts(
         db,

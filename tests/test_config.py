@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from collectors.config import DEFAULT_PROJECTS_FILE, collected, load_projects
+from collectors.config import collected
 from collectors.errors import ConfigError
+from collectors.projects import DEFAULT_PROJECTS_FILE, load_projects
 
 VALID_ENTRY = """
 [[project]]
@@ -32,6 +33,13 @@ def test_adding_a_project_is_one_entry(tmp_path: Path):
     assert load_projects(path)[-1].github == "chainer/chainer"
 
 
+def test_a_sources_own_key_is_read_for_it(tmp_path: Path):
+    path = tmp_path / "projects.toml"
+    path.write_text(VALID_ENTRY + 'stackoverflow_tag = "pytorch"\n')
+    [project] = load_projects(path)
+    assert project.names("stackoverflow_tag") == ("pytorch",) and project.names("nosuchkey") == ()
+
+
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
@@ -41,6 +49,8 @@ def test_adding_a_project_is_one_entry(tmp_path: Path):
         (VALID_ENTRY.replace('["torch"]', '["Torch Vision"]'), "field 'pypi' has 'Torch Vision'"),
         (VALID_ENTRY.replace('name = "PyTorch"', "name = 3"), "field 'name' must be a non-empty string, got 3"),
         (VALID_ENTRY + 'colour = "red"\n', "unknown field(s) ['colour']"),
+        # A source's own key (Source.project_fields) is checked by the source's declaration.
+        (VALID_ENTRY + 'stackoverflow_tag = "Py Torch"\n', "field 'stackoverflow_tag' = 'Py Torch' is not a Stack"),
         (VALID_ENTRY + VALID_ENTRY, "project pytorch: field 'id' = 'pytorch' is already used by project pytorch"),
         ("[[project]\nid=", "not valid TOML"),
         ("title = 'x'\n", "unknown top-level key(s) ['title']"),

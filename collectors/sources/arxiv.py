@@ -103,7 +103,7 @@ def months_between(first: date, last: date) -> list[date]:
     months, current = [], first.replace(day=1)
     while current <= last:
         months.append(current)
-        current = add_months(current, 1)
+        current = clock.add_months(current, 1)
     return months
 
 
@@ -144,14 +144,9 @@ def save(conn: duckdb.DuckDBPyConnection, rows: list[Observation], run_id: int |
 # --- joined ----------------------------------------------------------------------------------------------
 
 
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def collect(ctx: Context) -> Outcome:
     today = clock.today()
-    start = add_months(today.replace(day=1), -(FIRST_RUN_MONTHS - 1))
+    start = clock.add_months(today.replace(day=1), -(FIRST_RUN_MONTHS - 1))
     return _collect_since(ctx, start, today)
 
 
@@ -202,7 +197,7 @@ def _believable_total(ctx: Context, subject: str, metric: str, month: date, quer
             from observation
             where source = ? and subject = ? and metric = ? and date between ? and ?
             """,
-            [last, month, NAME, subject, metric, add_months(month, -3), last],
+            [last, month, NAME, subject, metric, clock.add_months(month, -3), last],
         ).fetchone()
     if (same_month or 0) <= 0 and (recent_mean or 0) < IMPLAUSIBLE_ZERO_MEAN:
         return 0

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import duckdb
-import requests
 
 from collectors import clickhouse, clock, store
 from collectors.errors import PayloadError, RateLimitedError, SourceError
-from collectors.http import HttpClient, base_url
+from collectors.http import HttpClient, base_url, json_object
 from collectors.runner import Context, Outcome
 from collectors.source import Rung, Series, Signal, Source
 from collectors.store import Observation
@@ -44,22 +43,12 @@ def make_client() -> HttpClient:
 
 def fetch_overall(client: HttpClient, package: str) -> dict:
     response = client.get(f"{base_url(STATS_URL_ENV, DEFAULT_STATS_URL)}/api/packages/{package}/overall")
-    return _json_object(response, f"/api/packages/{package}/overall")
+    return json_object(response, f"/api/packages/{package}/overall")
 
 
 def fetch_release_info(client: HttpClient, package: str) -> dict:
     response = client.get(f"{base_url(PYPI_URL_ENV, DEFAULT_PYPI_URL)}/pypi/{package}/json")
-    return _json_object(response, f"/pypi/{package}/json")
-
-
-def _json_object(response: requests.Response, what: str) -> dict:
-    try:
-        payload = response.json()
-    except ValueError:
-        raise PayloadError(f"{what}: answer is not JSON ({response.text[:80]!r})") from None
-    if not isinstance(payload, dict):
-        raise PayloadError(f"{what}: expected a JSON object")
-    return payload
+    return json_object(response, f"/pypi/{package}/json")
 
 
 # --- parsing (pure) -------------------------------------------------------------------------------------
