@@ -25,6 +25,7 @@ PAGES = (
     Page("overview.py", "Overview", "🏠", "", "Adoption"),
     Page("compare.py", "Compare", "📊", "compare", "Adoption"),
     Page("claims.py", "Claims", "🔎", "claims", "Adoption"),
+    Page("check.py", "Check an article", "📝", "check", "Adoption"),
     # a source with a page of its own declares it (collectors/sources/)
     *(
         Page(source.page, source.title, SOURCE_ICONS.get(source.name, "📈"), source.page.removesuffix(".py"), "Sources")

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from collectors import clock, sources, store
+from collectors import claims, clock, inputs, sources, store
 from collectors.config import REPO_ROOT, db_path
 from collectors.source import Series as DeclaredSeries
 
@@ -85,6 +86,10 @@ class _Reader:
         self._reopen_after = 0.0
 
     def query(self, path: Path, sql: str, params: list | None) -> pd.DataFrame:
+        return self.run(path, lambda conn: conn.execute(sql, params or []).df())
+
+    def run(self, path: Path, work: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]) -> pd.DataFrame:
+        """Do one piece of read-only work on the shared connection; an unprepared file reads as empty."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -98,7 +103,7 @@ class _Reader:
                 ).fetchone()[0]
                 self._ready = ready == 2  # else no ecotrends run has finished writing this file yet
             try:
-                return self._conn.execute(sql, params or []).df() if self._ready else pd.DataFrame()
+                return work(self._conn) if self._ready else pd.DataFrame()
             finally:
                 if time.monotonic() - self._opened > self.MAX_OPEN_SECONDS or store.writer_waiting(path):
                     self._close()
@@ -286,6 +291,17 @@ def headlines(db: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Checking the claims…")
 def claim_checks(db: str) -> pd.DataFrame:
     return read("select * from claim_checks_snapshot order by ordinal")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Judging the claims on the stored data…")
+def judge_register(db: str, register: str) -> pd.DataFrame:
+    """claim_checks rows for the claims of a register's text that is not stored (an article being checked); the
+    register is validated as data/claims.toml is, and nothing is written to the database."""
+    path = database()
+    if not path.exists():
+        return pd.DataFrame()
+    articles, candidates = claims.parse_register(register, "the claims on this page")
+    return _READER.run(path, lambda conn: inputs.judge_unregistered(conn, articles, candidates))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the evidence…")

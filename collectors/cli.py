@@ -78,8 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = claims_sub.add_parser("check", help="print every claim with its verdict")
     add_db(check)
     check.add_argument("--verdict", action="append", help="only these verdicts (repeatable)")
-    extract = claims_sub.add_parser("extract", help="propose candidate claims from an article (text or Markdown)")
-    extract.add_argument("file", type=Path, help="the article as plain text or Markdown")
+    extract = claims_sub.add_parser(
+        "extract", help="propose an article's claims in the register's format, or judge them with --check"
+    )
+    add_db(extract)
+    extract.add_argument("article", help="the article: a .txt, .md or .html file, or an http(s) URL")
+    extract.add_argument("--article-id", help="id of the article in the register (default: from its title)")
+    extract.add_argument("--check", action="store_true", help="print each candidate's verdict on the stored data")
 
     exp = sub.add_parser("export", help="export observations in the interchange format")
     add_db(exp)
@@ -230,17 +235,9 @@ def _seed(db: Path, args: argparse.Namespace) -> int:
 
 def _claims(db: Path, args: argparse.Namespace) -> int:
     from collectors import claims, inputs, store
-    from collectors.errors import InputFileError
 
     if args.claims_command == "extract":
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputFileError(f"{args.file}: cannot read as UTF-8 text ({exc})") from None
-        proposals = claims.propose_claims(text, args.file.name)
-        print(claims.proposals_as_toml(proposals, args.file.name))
-        print(f"{len(proposals)} candidate claim(s) proposed from {args.file}", file=sys.stderr)
-        return EXIT_OK
+        return _extract(db, args)
     claims.load_register()  # a malformed register fails here with file, claim and field
     with store.run_lock(db):
         inputs.init_db(db)
@@ -254,6 +251,35 @@ def _claims(db: Path, args: argparse.Namespace) -> int:
         ).fetchall()
     for verdict, claim_id, explanation in rows:
         print(f"{verdict:<13} {claim_id}\n{'':<14}{explanation}")
+    return EXIT_OK
+
+
+def _extract(db: Path, args: argparse.Namespace) -> int:
+    """Candidates of one article as register TOML on stdout; with --check, their verdicts (nothing is stored)."""
+    from collectors import claims, extract, inputs, store
+    from collectors.errors import InputFileError
+    from collectors.projects import load_projects
+
+    content, name = extract.read_article(args.article)
+    candidates = extract.Extractor(load_projects()).extract(content, name)
+    article = extract.describe_article(content, name, args.article_id)
+    entries = [extract.as_entry(c, article.id, number) for number, c in enumerate(candidates, start=1)]
+    register = extract.register_toml(article, entries, [c.confidence for c in candidates])
+    undated = sum(not c.period_start for c in candidates)
+    print(f"{len(candidates)} candidate claim(s) from {args.article}: "
+          f"{sum(c.kind == 'uncheckable' for c in candidates)} uncheckable, {undated} without a period "
+          f"(written commented out)", file=sys.stderr)  # fmt: skip
+    if not args.check:
+        print(register, end="")
+        return EXIT_OK
+    if not db.exists():
+        raise InputFileError(f"{db}: no database to check against; create it with: ecotrends seed")
+    articles, dated = claims.parse_register(register, f"the candidates of {args.article}")
+    inputs.init_db(db)
+    with store.connect(db, read_only=True) as conn:
+        checks = inputs.judge_unregistered(conn, articles, dated)
+    for row in checks.itertuples():
+        print(f"{row.verdict:<16} {row.claim_id}\n{'':<17}{row.statement}\n{'':<17}{row.explanation}")
     return EXIT_OK
 
 

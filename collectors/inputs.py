@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from collectors import sources, store
-from collectors.claims import CLAIMS_FILE, load_register
+from collectors.claims import CLAIMS_FILE, Article, Claim, load_register
 from collectors.config import REPO_ROOT, Project
 from collectors.errors import ConfigError
 from collectors.projects import load_projects
@@ -101,8 +102,11 @@ def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:
     """Mirror what the sources declare: their series, the evidence rungs they offer, their headlines."""
     registry = sources.registry().values()
     with store.transaction(conn):
-        for table in ("source_series", "source_rung", "source_signal"):
+        for table in ("source_series", "source_rung", "source_signal", "source_fill"):
             conn.execute(f"delete from {table}")
+        conn.executemany(
+            "insert into source_fill values (?, ?)", [[source.name, "\n".join(source.fill)] for source in registry]
+        )
         conn.executemany(
             "insert into source_series values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -160,17 +164,33 @@ def sync_claims(conn: duckdb.DuckDBPyConnection, path: Path = CLAIMS_FILE) -> No
     with store.transaction(conn):
         conn.execute("delete from claim")
         conn.execute("delete from claim_article")
-        conn.executemany(
-            "insert into claim_article values (?, ?, ?, ?, ?, ?)",
-            [[a.id, a.file, a.title, a.author, a.published, a.published_basis] for a in articles],
-        )
-        conn.executemany(
-            "insert into claim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [c.id, ordinal, c.article, c.location, c.statement, c.kind, list(c.subjects), list(c.alternatives),
-                 c.top, list(c.relative_to), c.source, c.metric, c.period_start, c.period_end, c.claimed_value,
-                 c.claimed_month, c.unit, c.tolerance, c.direction, c.unmeasured, c.check, c.reason, c.proxy,
-                 list(c.contradicts)]
-                for ordinal, c in enumerate(claims, start=1)
-            ],
-        )  # fmt: skip
+        _insert_register(conn, articles, claims)
+
+
+def judge_unregistered(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article], claims: Sequence[Claim]
+                       ) -> pd.DataFrame:  # fmt: skip
+    """The claim_checks rows of claims that are not in the register (an article being checked), computed
+    on the stored data without storing anything: works on a read-only connection (sql/unregistered_claims.sql)."""
+    conn.execute((store.SQL_DIR / "unregistered_claims.sql").read_text(encoding="utf-8"))
+    try:
+        _insert_register(conn, articles, claims)
+        return conn.execute("select * from claim_checks order by ordinal").df()
+    finally:
+        conn.execute("drop table if exists temp.claim; drop table if exists temp.claim_article")
+
+
+def _insert_register(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article], claims: Sequence[Claim]) -> None:
+    conn.executemany(
+        "insert into claim_article values (?, ?, ?, ?, ?, ?)",
+        [[a.id, a.file, a.title, a.author, a.published, a.published_basis] for a in articles],
+    )
+    conn.executemany(
+        "insert into claim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [c.id, ordinal, c.article, c.location, c.statement, c.kind, list(c.subjects), list(c.alternatives),
+             c.top, list(c.relative_to), c.source, c.metric, c.period_start, c.period_end, c.claimed_value,
+             c.claimed_month, c.unit, c.tolerance, c.direction, c.unmeasured, c.check, c.reason, c.proxy,
+             list(c.contradicts)]
+            for ordinal, c in enumerate(claims, start=1)
+        ],
+    )  # fmt: skip

@@ -1,6 +1,7 @@
 """AppTest: every page renders on an empty and on a populated database; key interactions behave."""
 
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -367,3 +368,76 @@ def test_human_numbers():
         "—",
         "—",
     ]
+
+
+# --- Check an article ----------------------------------------------------------------------------------------
+
+ARTICLE = (ROOT / "tests" / "fixtures" / "articles" / "quick-take.txt").read_text(encoding="utf-8")
+EDITOR = "check_editor_" + hashlib.sha256(ARTICLE.encode()).hexdigest()[:12]  # the candidates' editor, per article
+
+
+def check_page() -> AppTest:
+    at = render("check")
+    at.text_area(key="check_text").input(ARTICLE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def verdicts_shown(at: AppTest) -> list[str]:
+    return at.dataframe[-1].value["verdict"].tolist()
+
+
+def test_a_pasted_article_is_judged_at_once_and_nothing_is_stored(populated: Path):
+    before = query_claims(populated)
+    at = check_page()
+    assert verdicts_shown(at) == ["✅ supported", "🟠 inaccurate", "✅ supported", "✅ supported", "🟠 inaccurate",
+                                  "✅ supported", "✅ supported"]  # fmt: skip
+    shown = at.dataframe[-1].value
+    assert "repository's creation" in shown["explanation"].iloc[1]  # PyTorch 2016: its repository, not its release
+    assert shown["where"].iloc[2] == "table row 2 (line 7)"
+    assert at.text_input(key="check_article_id").value == "pytorch-vs-tensorflow-a-quick"
+    assert query_claims(populated) == before
+
+
+def query_claims(db: Path) -> list[tuple]:
+    with store.connect(db, read_only=True) as conn:
+        return conn.execute("select claim_id from claim order by claim_id").fetchall()
+
+
+def test_every_correction_of_a_candidate_takes_effect_three_times_in_a_row(populated: Path):
+    at = check_page()
+    editor = EDITOR
+    corrections = [
+        ({0: {"accept": False}}, 6, "🟠 inaccurate"),  # TensorFlow's release left out: six claims judged
+        ({0: {"accept": False}, 1: {"period_start": "2017-01-01", "period_end": "2017-12-31"}}, 6, "✅ supported"),
+        ({1: {"period_start": "2017-01-01", "period_end": "2017-12-31"}, 3: {"claimed_value": 20000.0}}, 7,
+         "✅ supported"),
+    ]  # fmt: skip
+    for edits, judged, pytorch_release in corrections:
+        at.session_state[editor] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown = at.dataframe[-1].value
+        assert len(shown) == judged, edits
+        assert shown[shown["where"] == "table row 1 (line 6)"]["verdict"].tolist()[-1] == pytorch_release
+    assert "contradicted" in " ".join(verdicts_shown(at)), "20K stars for PyTorch in 2021 is far below its count"
+
+
+def test_a_broken_correction_is_named_by_row_and_field_and_left_out(populated: Path):
+    at = check_page()
+    editor = EDITOR
+    at.session_state[editor] = {"edited_rows": {2: {"period_start": "2021-13-01"}}, "added_rows": [],
+                                "deleted_rows": []}  # fmt: skip
+    at.run()
+    assert any("row 3" in w.value and "must be ISO dates" in w.value and "#1" not in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    assert len(at.dataframe[-1].value) == 6
+
+
+def test_fetching_an_article_offline_says_why(populated: Path):
+    at = render("check")
+    at.radio(key="check_from").set_value("url").run()
+    at.text_input(key="check_url").input("https://ecotrends.invalid/post")
+    at.button[0].click().run()
+    assert any("cannot connect" in e.value and "ecotrends.invalid" in e.value for e in at.error)

@@ -185,3 +185,49 @@ def test_error_texts_show_urls_as_written(app_url: str):
     assert "https://api.github.com/repos/tensorflow/tensorflow" in text
     assert "Failed to resolve 'api.github.com'" in text
     assert "\\" not in text
+
+
+def metric_values(page) -> dict[str, str]:
+    """The verdict counts the page shows: {'✅ supported': '5', ...}."""
+    texts = page.locator("[data-testid='stMetric']").all_inner_texts()
+    return {text.splitlines()[0].strip(): text.splitlines()[-1].strip() for text in texts if "\n" in text}
+
+
+def test_a_pasted_article_is_checked_end_to_end_in_chromium(app_url: str, tmp_path: Path):
+    """A reader pastes an article, sees its claims judged, switches the input three times, downloads the claims."""
+    from playwright.sync_api import sync_playwright
+
+    from collectors import claims
+
+    article = (ROOT / "tests" / "fixtures" / "articles" / "quick-take.txt").read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
+        page.goto(f"{app_url}/check", wait_until="domcontentloaded")
+        page.wait_for_selector("textarea", timeout=60_000)
+        settled(page)
+        page.locator("textarea").fill(article)
+        page.locator("textarea").press("Control+Enter")
+        page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+        settled(page)
+        counts = metric_values(page)
+        page.screenshot(path=str(SCREENSHOTS / "check-pasted.png"), full_page=True)
+        assert counts["✅ supported"] == "5" and counts["🟠 inaccurate"] == "2", counts
+
+        shown = []
+        for label, expected in (("Fetch a URL", "URL of the article"), ("Upload a file", "Article file"),
+                                ("Paste the text", "Article text")):  # fmt: skip
+            page.locator("[data-testid='stRadio'] label").filter(has_text=label).click()
+            settled(page)
+            shown.append(page.get_by_text(expected).first.is_visible())
+        assert shown == [True, True, True], "every switch of the input must show its field"
+        page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+        assert metric_values(page) == counts, "back on the pasted text, the same verdicts"
+
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the 7 accepted claim(s) as TOML").click()
+        saved = tmp_path / "claims.toml"
+        download.value.save_as(saved)
+        browser.close()
+    articles, registered = claims.load_register(saved)
+    assert articles[0].id == "pytorch-vs-tensorflow-a-quick" and len(registered) == 7

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import claims, cli, inputs, interchange, store
+from collectors import claims, inputs, interchange, store
 from collectors.errors import ConfigError
 from tests.conftest import SHARED, query
 
@@ -403,24 +403,3 @@ def test_on_the_shipped_history_no_data_only_where_the_seed_has_no_series_for_th
     verdicts_seen = dict(query(seeded, "select verdict, count(*) from claim_checks group by verdict"))
     assert verdicts_seen["supported"] + verdicts_seen["partly_supported"] > 15
     assert verdicts_seen["inaccurate"] + verdicts_seen["contradicted"] >= 4, "the articles are not always right"
-
-
-@pytest.mark.skipif(not ARTICLES.exists(), reason="../shared/articles is absent")
-def test_extract_proposes_the_quantitative_claims_of_the_articles(capsys):
-    found = {}
-    for path in sorted(ARTICLES.glob("*.txt")):
-        for proposal in claims.propose_claims(path.read_text(encoding="utf-8"), path.name):
-            found.setdefault((tuple(proposal["subjects"]), proposal["metric"], proposal["claimed_value"]), proposal)
-    assert (("pytorch",), "stars", 65000.0) in found
-    assert (("tensorflow",), "stars", 170000.0) in found
-    assert (("pytorch",), "papers_mentioning", 72.0) in found
-    assert (("pytorch-lightning",), "papers_mentioning", 85.0) in found
-    assert (("tensorflow",), "created", 2015.0) in found
-    assert (("pytorch",), "created", 2017.0) in found
-    september = found[(("pytorch",), "created", 2016.0)]
-    assert september["claimed_month"] == 9 or any(
-        p["claimed_month"] == 9 for k, p in found.items() if k[1] == "created"
-    )
-    assert cli.main(["claims", "extract", str(ARTICLES / "003_b3b214d6917003ea.txt")]) == cli.EXIT_OK
-    out = capsys.readouterr().out
-    assert "[[claim]]" in out and "claimed_value = 65000" in out

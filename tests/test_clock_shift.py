@@ -19,11 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FAKETIME = shutil.which("faketime")
 DATE_SENSITIVE = (
     "test_http.py", "test_github.py", "test_pypi.py", "test_arxiv.py", "test_trends.py", "test_backfill.py",
-    "test_cli.py", "test_interchange.py", "test_store.py", "test_seed.py", "test_app.py",
+    "test_cli.py", "test_interchange.py", "test_store.py", "test_seed.py", "test_app.py", "test_stackoverflow.py",
+    "test_conda.py",
 )  # fmt: skip
 # A year ahead, everything date-sensitive; a few days back (before the recordings), what compares a recorded time
 # with the clock: the HTTP client, the collectors that date their requests, the CLI.
-SHIFTS = {"+400 days": DATE_SENSITIVE, "-3 days": ("test_http.py", "test_github.py", "test_pypi.py", "test_cli.py")}
+SHIFTS = {
+    "+400 days": DATE_SENSITIVE,
+    "-3 days": ("test_http.py", "test_github.py", "test_pypi.py", "test_cli.py", "test_stackoverflow.py"),
+}
 
 pytestmark = [
     pytest.mark.skipif(FAKETIME is None, reason="faketime is not installed (.ci/run installs Debian's faketime)"),

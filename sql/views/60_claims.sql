@@ -17,6 +17,12 @@ create or replace macro fmt_share(x) as
     case when abs(x) >= 0.1 then printf('%.0f%%', 100 * x) when abs(x) >= 0.01 then printf('%.1f%%', 100 * x)
          else printf('%.2f%%', 100 * x) end;
 
+-- The days a claimed rate spans ("downloads per week": 7). A count (downloads, questions) is judged as a rate:
+-- its mean per day over the period, times these days; a count claimed without a rate cannot be judged.
+create or replace macro claim_rate_days(unit) as
+    case when unit like '% per day' then 1.0 when unit like '% per week' then 7.0
+         when unit like '% per month' then 30.4375 when unit like '% per year' then 365.25 end;
+
 -- The part of a claimed period the evidence must cover before a verdict other than no_data is given.
 create or replace macro min_coverage() as 0.5;
 
@@ -379,7 +385,9 @@ measured as (
     select
         c.claim_id,
         case c.kind
-            when 'value' then greatest(a.min_value, least(a.max_value, c.claimed_value))
+            when 'value' then
+                case when a.is_level then greatest(a.min_value, least(a.max_value, c.claimed_value))
+                     else a.mean_per_day * claim_rate_days(c.unit) end
             when 'share' then
                 100 * a.total_value / nullif(case when c.metric = 'share_of_deep_learning' then a.total_denominator
                                                   else sh.subjects_total end, 0)
@@ -476,12 +484,10 @@ judged as (
     left join crossings as x using (claim_id)
     left join releases as r using (claim_id)
 ),
-fill_hints(source, command) as (
-    values ('github', 'ecotrends collect --source github (daily, from cron) and ecotrends backfill --source github'),
-           ('pypi', 'ecotrends backfill --source pypi'),
-           ('arxiv', 'ecotrends backfill --source arxiv'),
-           ('trends', 'ecotrends backfill --source trends, or ecotrends import --trends-csv multiTimeline.csv'),
-           ('papers', 'ecotrends import (a conference-paper series in the interchange format)')
+fill_hints as (
+    -- the commands each source declares, as a reader types them
+    select source, 'ecotrends ' || array_to_string(string_split(commands, chr(10)), ', or ecotrends ') as command
+    from source_fill
 ),
 breaks as (
     select v.claim_id, string_agg(distinct b.title || ' (' || b.date || ')', '; ') as names
@@ -515,6 +521,7 @@ select
             case when r.created_on between c.period_start and c.period_end then r.created_on end,
             case when r.uploaded_on between c.period_start and c.period_end then r.uploaded_on end,
             r.released_on)
+        when c.kind = 'value' and not a.is_level then a.last_date
         when c.kind = 'value' then coalesce(a.first_reached, case when c.claimed_value < a.min_value then a.min_date
                                                                    else a.max_date end)
         when c.kind in ('comparison', 'crossover') then coalesce(x.overtaken_on, x.last_common)
@@ -548,6 +555,9 @@ select
             when c.metric = 'created' then
                 format('{} was first released on {}, {} on {} (first public releases; repository creation where none is known).',
                        c.subjects[1], r.first_born, c.subjects[2], r.second_born)
+            when c.kind = 'value' and not a.is_level and claim_rate_days(c.unit) is null then
+                format('{} {} is a count over time: the claim''s unit must give its rate (for example "{} per week", not "{}") to be judged.',
+                       c.source, c.metric, split_part(coalesce(c.unit, c.metric), ' ', 1), coalesce(c.unit, 'no unit'))
             when v.coverage is null or v.coverage = 0 then
                 format('No {} data for {} in {}..{}.', c.source, array_to_string(c.subjects, ', '),
                        c.period_start, c.period_end)
@@ -563,6 +573,10 @@ select
         -- the decisive numbers
         case
             when c.kind in ('uncheckable', 'release_date') or c.metric = 'created' or p.verdict = 'no_data' then null
+            when c.kind = 'value' and not a.is_level then
+                format('{} averaged {}{} over {}..{} ({} points); the claim says {}{}.', c.subjects[1],
+                       fmt_number(j.measured_value), regexp_extract(c.unit, ' per \w+$'), a.first_date, a.last_date,
+                       a.points, fmt_number(c.claimed_value), regexp_extract(c.unit, ' per \w+$'))
             when c.kind = 'value' then
                 format('{} ranged from {} ({}) to {} ({}); the claim says {}: {}.', c.subjects[1],
                        fmt_number(a.min_value), a.min_date, fmt_number(a.max_value), a.max_date,
