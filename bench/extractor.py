@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collectors import claims, extract
+from collectors import claims, extract, proposals
 from collectors.projects import load_projects
 
 DEFAULT_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "articles"
@@ -37,8 +37,8 @@ def main() -> int:
             print(f"| {article.id} | article file {path} absent | | | | | | |")
             continue
         candidates = extractor.extract(path.read_text(encoding="utf-8"), path.name)
-        reference = [extract.claim_as_dict(c) for c in register if c.article == article.id]
-        found, wanted, correct, proposed = extract.score(candidates, reference)
+        reference = [proposals.claim_as_dict(c) for c in register if c.article == article.id]
+        found, wanted, correct, proposed = proposals.score(candidates, reference)
         uncheckable = sum(c.kind == "uncheckable" for c in candidates)
         for index, value in enumerate((found, wanted, correct, proposed, uncheckable)):
             totals[index] += value
@@ -58,10 +58,10 @@ def _percent(part: int, whole: int) -> str:
 
 def _show(candidates: list[extract.Candidate], reference: list[dict]) -> None:
     for claim in reference:
-        if claim["kind"] in extract.QUANTITATIVE_KINDS and not any(extract.matches(c, claim) for c in candidates):
+        if claim["kind"] in proposals.QUANTITATIVE_KINDS and not any(proposals.matches(c, claim) for c in candidates):
             print(f"    missed {claim['id']}: {claim['statement']}", file=sys.stderr)
     for candidate in candidates:
-        if candidate.kind != "uncheckable" and not any(extract.matches(candidate, c) for c in reference):
+        if candidate.kind != "uncheckable" and not any(proposals.matches(candidate, c) for c in reference):
             print(f"    wrong  {candidate.location}: {candidate.kind} {candidate.subjects} {candidate.metric} "
                   f"{candidate.claimed_value} {candidate.period_start}: {candidate.statement[:90]}",
                   file=sys.stderr)  # fmt: skip

@@ -256,15 +256,15 @@ def _claims(db: Path, args: argparse.Namespace) -> int:
 
 def _extract(db: Path, args: argparse.Namespace) -> int:
     """Candidates of one article as register TOML on stdout; with --check, their verdicts (nothing is stored)."""
-    from collectors import claims, extract, inputs, store
+    from collectors import claims, extract, inputs, proposals, store
     from collectors.errors import InputFileError
     from collectors.projects import load_projects
 
-    content, name = extract.read_article(args.article)
+    content, name = proposals.read_article(args.article)
     candidates = extract.Extractor(load_projects()).extract(content, name)
     article = extract.describe_article(content, name, args.article_id)
-    entries = [extract.as_entry(c, article.id, number) for number, c in enumerate(candidates, start=1)]
-    register = extract.register_toml(article, entries, [c.confidence for c in candidates])
+    entries = [proposals.as_entry(c, article.id, number) for number, c in enumerate(candidates, start=1)]
+    register = proposals.register_toml(article, entries, [c.confidence for c in candidates])
     undated = sum(not c.period_start for c in candidates)
     print(f"{len(candidates)} candidate claim(s) from {args.article}: "
           f"{sum(c.kind == 'uncheckable' for c in candidates)} uncheckable, {undated} without a period "
@@ -275,7 +275,8 @@ def _extract(db: Path, args: argparse.Namespace) -> int:
     if not db.exists():
         raise InputFileError(f"{db}: no database to check against; create it with: ecotrends seed")
     articles, dated = claims.parse_register(register, f"the candidates of {args.article}")
-    inputs.init_db(db)
+    with store.run_lock(db):
+        inputs.init_db(db)  # the views the verdicts come from, as this checkout defines them
     with store.connect(db, read_only=True) as conn:
         checks = inputs.judge_unregistered(conn, articles, dated)
     for row in checks.itertuples():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import claims, cli, extract, inputs, store
+from collectors import claims, cli, extract, inputs, proposals, store
 from collectors.config import REPO_ROOT
 from collectors.errors import InputFileError
 from collectors.projects import load_projects
@@ -144,9 +144,9 @@ def test_proposals_round_trip_through_the_registers_validation(extractor, tmp_pa
         text = path.read_text(encoding="utf-8")
         article = extract.describe_article(text, path.name)
         candidates = extractor.extract(text, path.name)
-        entries = [extract.as_entry(c, article.id, n) for n, c in enumerate(candidates, start=1)]
+        entries = [proposals.as_entry(c, article.id, n) for n, c in enumerate(candidates, start=1)]
         register = tmp_path / f"{path.stem}.toml"
-        register.write_text(extract.register_toml(article, entries, [c.confidence for c in candidates]))
+        register.write_text(proposals.register_toml(article, entries, [c.confidence for c in candidates]))
         articles, loaded = claims.load_register(register)
         assert [a.id for a in articles] == [article.id]
         assert len(loaded) == len(candidates), path.name
@@ -171,7 +171,7 @@ def test_a_claim_without_a_period_is_written_commented_out_and_says_why(extracto
     text = "PyTorch notes\n\nPyTorch has 80K GitHub stars."
     article = extract.describe_article(text, "notes.txt")
     (candidate,) = extractor.extract(text, "notes.txt")
-    written = extract.register_toml(article, [extract.as_entry(candidate, article.id, 1)])
+    written = proposals.register_toml(article, [proposals.as_entry(candidate, article.id, 1)])
     assert "# needs a period" in written and "# [[claim]]" in written
     register = tmp_path / "notes.toml"
     register.write_text(written)
@@ -185,8 +185,8 @@ def test_on_the_five_articles_it_finds_most_registered_claims_and_proposes_few_w
     totals = [0, 0, 0, 0]
     for article in articles:
         text = (SHARED_ARTICLES / article.file).read_text(encoding="utf-8")
-        reference = [extract.claim_as_dict(c) for c in register if c.article == article.id]
-        for index, value in enumerate(extract.score(extractor.extract(text, article.file), reference)):
+        reference = [proposals.claim_as_dict(c) for c in register if c.article == article.id]
+        for index, value in enumerate(proposals.score(extractor.extract(text, article.file), reference)):
             totals[index] += value
     found_claims, wanted, correct, proposed = totals
     assert wanted >= 12 and found_claims / wanted >= 0.85, totals
@@ -204,16 +204,18 @@ def judge(db: Path, register: str) -> dict[str, tuple[str, str]]:
 
 
 def a_register(claim: str) -> str:
-    article = extract.Article("t", "t.md", "T", "unknown", "2021", "test")
-    return extract.register_toml(article, []) + '\n[[claim]]\nid = "t-1"\narticle = "t"\nlocation = "line 1"\n' + claim
+    article = claims.Article("t", "t.md", "T", "unknown", "2021", "test")
+    return (
+        proposals.register_toml(article, []) + '\n[[claim]]\nid = "t-1"\narticle = "t"\nlocation = "line 1"\n' + claim
+    )
 
 
 def test_candidates_are_judged_on_the_stored_data_and_nothing_is_stored(extractor, seeded) -> None:
     before = query(seeded, "select count(*), string_agg(claim_id, ',' order by claim_id) from claim")
     text = own("quick-take.txt")
     article = extract.describe_article(text, "quick-take.txt")
-    entries = [extract.as_entry(c, article.id, n) for n, c in enumerate(extractor.extract(text), start=1)]
-    verdicts = judge(seeded, extract.register_toml(article, entries))
+    entries = [proposals.as_entry(c, article.id, n) for n, c in enumerate(extractor.extract(text), start=1)]
+    verdicts = judge(seeded, proposals.register_toml(article, entries))
     stars = verdicts[f"{article.id}-03-value-tensorflow"]
     assert stars[0] == "supported" and "the claim says 160,000" in stars[1]
     release = verdicts[f"{article.id}-02-release-date-pytorch"]
@@ -236,8 +238,8 @@ def test_a_count_claimed_per_week_is_judged_as_a_rate_and_one_without_a_rate_is_
 def test_a_stated_factor_is_named_as_not_measured(extractor, seeded) -> None:
     text = "PyTorch was mentioned in 4x the arXiv papers of TensorFlow in 2021."
     article = extract.describe_article(text, "x.txt")
-    entries = [extract.as_entry(c, article.id, n) for n, c in enumerate(extractor.extract(text), start=1)]
-    ((verdict, explanation),) = judge(seeded, extract.register_toml(article, entries)).values()
+    entries = [proposals.as_entry(c, article.id, n) for n, c in enumerate(extractor.extract(text), start=1)]
+    ((verdict, explanation),) = judge(seeded, proposals.register_toml(article, entries)).values()
     assert verdict == "partly_supported"  # the seed's conference papers: 958 against 275 in 2021
     assert "Not measured: the claimed factor (4x): only the direction is checked" in explanation
 
@@ -270,13 +272,13 @@ def test_an_article_that_cannot_be_read_is_named_with_the_cause(where, message, 
 
 
 def test_a_page_too_large_to_be_an_article_is_refused(mock_http, capsys) -> None:
-    mock_http.add("GET", "https://blog.example.org/huge", body=b"<p>" + b"x" * (extract.MAX_ARTICLE_BYTES + 10),
+    mock_http.add("GET", "https://blog.example.org/huge", body=b"<p>" + b"x" * (proposals.MAX_ARTICLE_BYTES + 10),
                   content_type="text/html")  # fmt: skip
     with pytest.raises(InputFileError, match="larger than 2 MB"):
-        extract.read_article("https://blog.example.org/huge")
+        proposals.read_article("https://blog.example.org/huge")
     mock_http.add("GET", "https://blog.example.org/pdf", body=b"%PDF", content_type="application/pdf")
     with pytest.raises(InputFileError, match="application/pdf document"):
-        extract.read_article("https://blog.example.org/pdf")
+        proposals.read_article("https://blog.example.org/pdf")
     mock_http.add("GET", "https://blog.example.org/post", body=own("framework-pulse.html"), content_type="text/html")
-    content, name = extract.read_article("https://blog.example.org/post")
+    content, name = proposals.read_article("https://blog.example.org/post")
     assert name == "post.html" and "Framework Pulse" in content

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app import queries, ui
-from collectors import claims, extract, sources
+from collectors import claims, extract, proposals, sources
 from collectors.errors import ConfigError, InputFileError
 from collectors.projects import load_projects
 
@@ -23,13 +23,13 @@ SHOWN = ("accept", "statement", *EDITABLE[1:], "confidence", "location", "reason
 
 
 @st.cache_data(show_spinner="Reading the article…", max_entries=20)
-def proposals(content: str, name: str) -> tuple[claims.Article, pd.DataFrame]:
+def candidates_of(content: str, name: str) -> tuple[claims.Article, pd.DataFrame]:
     """The article's entry and its candidates as register entries, one row each, all accepted to begin with."""
     candidates = extract.Extractor(load_projects()).extract(content, name)
     article = extract.describe_article(content, name)
     rows = []
     for number, candidate in enumerate(candidates, start=1):
-        entry = extract.as_entry(candidate, article.id, number)
+        entry = proposals.as_entry(candidate, article.id, number)
         rows.append({**entry, "subjects": ", ".join(entry["subjects"]), "accept": True,
                      "confidence": candidate.confidence})  # fmt: skip
     frame = pd.DataFrame(rows, columns=list(dict.fromkeys([*SHOWN, "id", "check", "tolerance", "unmeasured"])))
@@ -65,7 +65,7 @@ def validated(article: claims.Article, proposed_id: str, rows: pd.DataFrame) -> 
             continue
         entry = entry_of(row, proposed_id, article.id)
         try:
-            claims.parse_register(extract.register_toml(article, [entry]), f"row {position}")
+            claims.parse_register(proposals.register_toml(article, [entry]), f"row {position}")
         except ConfigError as exc:
             problems.append(str(exc).replace(": claim #1 (", " (", 1))  # each row is checked alone
             continue
@@ -87,8 +87,8 @@ def article_input() -> tuple[str, str] | None:
         upload = st.file_uploader("Article file", type=["txt", "md", "html", "htm"], key="check_file")
         if upload is None:
             return None
-        if upload.size > extract.MAX_ARTICLE_BYTES:
-            st.error(f"{upload.name}: larger than {extract.MAX_ARTICLE_BYTES // 1_000_000} MB, not an article.")
+        if upload.size > proposals.MAX_ARTICLE_BYTES:
+            st.error(f"{upload.name}: larger than {proposals.MAX_ARTICLE_BYTES // 1_000_000} MB, not an article.")
             return None
         return upload.getvalue().decode("utf-8", errors="replace"), upload.name
     with st.form("check_fetch", border=False):
@@ -96,7 +96,7 @@ def article_input() -> tuple[str, str] | None:
         fetch = st.form_submit_button("Fetch")
     if fetch and url.strip():
         try:
-            st.session_state["check_fetched"] = (url.strip(), *extract.read_article(url.strip()))
+            st.session_state["check_fetched"] = (url.strip(), *proposals.read_article(url.strip()))
         except InputFileError as exc:
             st.session_state.pop("check_fetched", None)
             st.error(ui.plain(exc))
@@ -119,7 +119,7 @@ if given is None:
     st.info("Paste an article's text, upload a .txt, .md or .html file, or fetch it from its URL.")
     st.stop()
 content, name = given
-article, frame = proposals(content, name)
+article, frame = candidates_of(content, name)
 if frame.empty:
     st.info(
         "No adoption claim found: no sentence or table row names a tracked framework with a figure, a date or a "
@@ -167,7 +167,7 @@ st.header("Verdicts")
 if not entries:
     st.info("No accepted claim with a period to judge: tick a row, or give it a period.")
     st.stop()
-register = extract.register_toml(article, entries)
+register = proposals.register_toml(article, entries)
 checks = queries.judge_register(db, register)
 if checks.empty:
     st.info("No verdicts without stored data: load the shipped history first (see above).")
