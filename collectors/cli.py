@@ -261,10 +261,9 @@ def _extract(db: Path, args: argparse.Namespace) -> int:
     from collectors.projects import load_projects
 
     content, name = proposals.read_article(args.article)
-    candidates = extract.Extractor(load_projects()).extract(content, name)
-    article = extract.describe_article(content, name, args.article_id)
-    entries = [proposals.as_entry(c, article.id, number) for number, c in enumerate(candidates, start=1)]
-    register = proposals.register_toml(article, entries, [c.confidence for c in candidates])
+    proposal = proposals.propose(extract.Extractor(load_projects()), content, name, args.article_id)
+    candidates = proposal.candidates
+    register = proposals.register_toml(proposal.article, proposal.entries, [c.confidence for c in candidates])
     undated = sum(not c.period_start for c in candidates)
     print(f"{len(candidates)} candidate claim(s) from {args.article}: "
           f"{sum(c.kind == 'uncheckable' for c in candidates)} uncheckable, {undated} without a period "

@@ -40,3 +40,17 @@ def add_months(month: date, count: int) -> date:
 def month_end(month: date) -> date:
     """The last day of `month`'s month: monthly counts are dated by it."""
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first day of every month from `first`'s to `last`'s, both included."""
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def last_complete_month() -> date:
+    """The first day of the month before today's: the newest month whose count is final."""
+    return add_months(today().replace(day=1), -1)

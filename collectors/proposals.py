@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import requests
 
 from collectors.claims import Article, Claim
 from collectors.errors import InputFileError
-from collectors.extract import Candidate
+from collectors.extract import Candidate, Extractor, describe_article
 from collectors.http import connection_failure
 
 DEFAULT_TOLERANCE = 0.10  # value and share claims: the register's usual ±10%
@@ -52,6 +52,23 @@ def read_article(location: str) -> tuple[str, str]:
         raise InputFileError(f"{location}: {cause}. Without network, paste the text or give a saved file") from None
     name = location.rstrip("/").rsplit("/", 1)[-1] or location
     return body.decode(encoding or "utf-8", errors="replace"), name if "." in name else f"{name}.html"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An article's [[article]] entry, its candidates, and each candidate as a [[claim]] entry, in order."""
+
+    article: Article
+    candidates: list[Candidate]
+    entries: list[dict]
+
+
+def propose(extractor: Extractor, content: str, name: str, article_id: str | None = None) -> Proposal:
+    """Everything the command, the page and the tests show of an article: read once, in the register's terms."""
+    candidates = extractor.extract(content, name)
+    article = describe_article(content, name, article_id)
+    entries = [as_entry(candidate, article.id, number) for number, candidate in enumerate(candidates, start=1)]
+    return Proposal(article, candidates, entries)
 
 
 def as_entry(candidate: Candidate, article_id: str, number: int) -> dict:

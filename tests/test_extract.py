@@ -142,11 +142,10 @@ def test_figures_that_are_not_adoption_are_typed_uncheckable_with_the_reason(ext
 def test_proposals_round_trip_through_the_registers_validation(extractor, tmp_path) -> None:
     for path in sorted(OWN_ARTICLES.iterdir()):
         text = path.read_text(encoding="utf-8")
-        article = extract.describe_article(text, path.name)
-        candidates = extractor.extract(text, path.name)
-        entries = [proposals.as_entry(c, article.id, n) for n, c in enumerate(candidates, start=1)]
+        proposal = proposals.propose(extractor, text, path.name)
+        article, candidates = proposal.article, proposal.candidates
         register = tmp_path / f"{path.stem}.toml"
-        register.write_text(proposals.register_toml(article, entries, [c.confidence for c in candidates]))
+        register.write_text(proposals.register_toml(article, proposal.entries, [c.confidence for c in candidates]))
         articles, loaded = claims.load_register(register)
         assert [a.id for a in articles] == [article.id]
         assert len(loaded) == len(candidates), path.name
@@ -212,10 +211,9 @@ def a_register(claim: str) -> str:
 
 def test_candidates_are_judged_on_the_stored_data_and_nothing_is_stored(extractor, seeded) -> None:
     before = query(seeded, "select count(*), string_agg(claim_id, ',' order by claim_id) from claim")
-    text = own("quick-take.txt")
-    article = extract.describe_article(text, "quick-take.txt")
-    entries = [proposals.as_entry(c, article.id, n) for n, c in enumerate(extractor.extract(text), start=1)]
-    verdicts = judge(seeded, proposals.register_toml(article, entries))
+    proposal = proposals.propose(extractor, own("quick-take.txt"), "quick-take.txt")
+    article = proposal.article
+    verdicts = judge(seeded, proposals.register_toml(article, proposal.entries))
     stars = verdicts[f"{article.id}-03-value-tensorflow"]
     assert stars[0] == "supported" and "the claim says 160,000" in stars[1]
     release = verdicts[f"{article.id}-02-release-date-pytorch"]
@@ -237,9 +235,8 @@ def test_a_count_claimed_per_week_is_judged_as_a_rate_and_one_without_a_rate_is_
 
 def test_a_stated_factor_is_named_as_not_measured(extractor, seeded) -> None:
     text = "PyTorch was mentioned in 4x the arXiv papers of TensorFlow in 2021."
-    article = extract.describe_article(text, "x.txt")
-    entries = [proposals.as_entry(c, article.id, n) for n, c in enumerate(extractor.extract(text), start=1)]
-    ((verdict, explanation),) = judge(seeded, proposals.register_toml(article, entries)).values()
+    proposal = proposals.propose(extractor, text, "x.txt")
+    ((verdict, explanation),) = judge(seeded, proposals.register_toml(proposal.article, proposal.entries)).values()
     assert verdict == "partly_supported"  # the seed's conference papers: 958 against 275 in 2021
     assert "Not measured: the claimed factor (4x): only the direction is checked" in explanation
 

@@ -25,17 +25,13 @@ SHOWN = ("accept", "statement", *EDITABLE[1:], "confidence", "location", "reason
 @st.cache_data(show_spinner="Reading the article…", max_entries=20)
 def candidates_of(content: str, name: str) -> tuple[claims.Article, pd.DataFrame]:
     """The article's entry and its candidates as register entries, one row each, all accepted to begin with."""
-    candidates = extract.Extractor(load_projects()).extract(content, name)
-    article = extract.describe_article(content, name)
-    rows = []
-    for number, candidate in enumerate(candidates, start=1):
-        entry = proposals.as_entry(candidate, article.id, number)
-        rows.append({**entry, "subjects": ", ".join(entry["subjects"]), "accept": True,
-                     "confidence": candidate.confidence})  # fmt: skip
+    proposal = proposals.propose(extract.Extractor(load_projects()), content, name)
+    rows = [{**entry, "subjects": ", ".join(entry["subjects"]), "accept": True, "confidence": candidate.confidence}
+            for candidate, entry in zip(proposal.candidates, proposal.entries, strict=True)]  # fmt: skip
     frame = pd.DataFrame(rows, columns=list(dict.fromkeys([*SHOWN, "id", "check", "tolerance", "unmeasured"])))
     frame["claimed_month"] = frame["claimed_month"].astype("Int64")
     frame["claimed_value"] = frame["claimed_value"].astype("Float64")
-    return article, frame
+    return proposal.article, frame
 
 
 def entry_of(row: pd.Series, proposed_id: str, article_id: str) -> dict:

@@ -99,14 +99,6 @@ def fetch_total(client: HttpClient, query: str) -> int:
 # --- planning and database ---------------------------------------------------------------------------
 
 
-def months_between(first: date, last: date) -> list[date]:
-    months, current = [], first.replace(day=1)
-    while current <= last:
-        months.append(current)
-        current = clock.add_months(current, 1)
-    return months
-
-
 def months_to_fetch(conn: duckdb.DuckDBPyConnection, subject: str, metric: str, start: date, today: date) -> list[date]:
     """Months missing from the store, the current month, and the previous month until it has settled."""
     stored = {
@@ -119,7 +111,7 @@ def months_to_fetch(conn: duckdb.DuckDBPyConnection, subject: str, metric: str, 
     current = today.replace(day=1)
     previous = (current - timedelta(days=1)).replace(day=1)
     wanted = []
-    for month in months_between(start, current):
+    for month in clock.months_between(start, current):
         _, last = month_bounds(month)
         collected = stored.get(last)
         if (

@@ -14,7 +14,6 @@ PyTorch's own channel is therefore missing before 2023: its conda downloads jump
 
 from __future__ import annotations
 
-import calendar
 import io
 import logging
 import re
@@ -160,19 +159,15 @@ def months_to_fetch(ctx: Context, packages: list[str], first: date, last: date) 
             "select subject, date from observation where source = ? and metric = 'downloads'", [NAME]
         ).fetchall()
     have = set(stored)
-    wanted, month = [], first
-    while month <= last:
-        if any((package, clock.month_end(month)) not in have for package in packages):
-            wanted.append(month)
-        month = clock.add_months(month, 1)
-    return wanted
+    return [month for month in clock.months_between(first, last)
+            if any((package, clock.month_end(month)) not in have for package in packages)]  # fmt: skip
 
 
 def observations(month: date, packages: list[str], summed: pa.Table) -> list[Observation]:
     """Per package: the month's total over every channel and one row per channel. A tracked package missing from
     the file had no downloads that month (the file covers every download of the month)."""
     origin = f"GET {DEFAULT_FILES_URL}{file_path(month)} (sum of counts"
-    days = calendar.monthrange(month.year, month.month)[1]
+    days = clock.month_end(month).day
     totals = dict.fromkeys(packages, 0)
     rows = []
     for package, channel, downloads in zip(*(summed.column(c).to_pylist() for c in summed.column_names), strict=True):
@@ -188,8 +183,7 @@ def observations(month: date, packages: list[str], summed: pa.Table) -> list[Obs
 
 
 def collect(ctx: Context) -> Outcome:
-    last = clock.add_months(clock.today().replace(day=1), -1)
-    return _collect(ctx, clock.add_months(last, -(FIRST_RUN_MONTHS - 1)))
+    return _collect(ctx, clock.add_months(clock.last_complete_month(), -(FIRST_RUN_MONTHS - 1)))
 
 
 def backfill(ctx: Context) -> Outcome:
@@ -204,7 +198,7 @@ def _collect(ctx: Context, first: date) -> Outcome:
     if not packages:
         ctx.progress.note("no project lists conda packages in data/projects.toml")
         return outcome
-    last = clock.add_months(clock.today().replace(day=1), -1)
+    last = clock.last_complete_month()
     months = months_to_fetch(ctx, packages, first, last)
     ctx.progress.add_total(len(months))
     for month in months:

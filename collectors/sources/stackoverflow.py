@@ -9,7 +9,6 @@ next request, and errors come as JSON (`error_id`, `error_name`, `error_message`
 
 from __future__ import annotations
 
-import calendar
 import logging
 import os
 import re
@@ -53,7 +52,7 @@ def make_client() -> HttpClient:
 def month_bounds(month: date) -> tuple[int, int]:
     """The month as the API's fromdate and todate: Unix seconds of its first and of its last second (UTC)."""
     first = datetime(month.year, month.month, 1, tzinfo=UTC)
-    days = calendar.monthrange(month.year, month.month)[1]
+    days = clock.month_end(month).day
     return int(first.timestamp()), int(first.timestamp()) + days * 86_400 - 1
 
 
@@ -176,12 +175,7 @@ def missing_months(conn: duckdb.DuckDBPyConnection, tag: str, first: date, last:
             "select date from observation where source = ? and subject = ? and metric = 'questions'", [NAME, tag]
         ).fetchall()
     }
-    wanted, month = [], first.replace(day=1)
-    while month <= last:
-        if clock.month_end(month) not in stored:
-            wanted.append(month)
-        month = clock.add_months(month, 1)
-    return wanted
+    return [month for month in clock.months_between(first, last) if clock.month_end(month) not in stored]
 
 
 def questions_observation(tag: str, month: date, value: int) -> Observation:
@@ -190,7 +184,7 @@ def questions_observation(tag: str, month: date, value: int) -> Observation:
         f"GET {DEFAULT_API_URL}/2.3/questions?fromdate={first}&todate={last}&tagged={tag}&site={SITE}"
         "&filter=total (total)"
     )
-    return Observation(NAME, tag, "questions", clock.month_end(month), calendar.monthrange(month.year, month.month)[1],
+    return Observation(NAME, tag, "questions", clock.month_end(month), clock.month_end(month).day,
                        value, origin)  # fmt: skip
 
 
@@ -208,8 +202,7 @@ def tags_of(ctx: Context) -> list[str]:
 
 def collect(ctx: Context) -> Outcome:
     """Each tag's running total today, and the complete months of the last year that are not stored yet."""
-    last_complete = clock.add_months(clock.today().replace(day=1), -1)
-    return _collect(ctx, lambda api, tag: clock.add_months(last_complete, -(FIRST_RUN_MONTHS - 1)))
+    return _collect(ctx, lambda api, tag: clock.add_months(clock.last_complete_month(), -(FIRST_RUN_MONTHS - 1)))
 
 
 def backfill(ctx: Context) -> Outcome:
@@ -229,7 +222,7 @@ def _collect(ctx: Context, start_of) -> Outcome:
         ctx.progress.note("no project has a stackoverflow_tag in data/projects.toml")
         return outcome
     today = clock.today()
-    last_complete = clock.add_months(today.replace(day=1), -1)
+    last_complete = clock.last_complete_month()
     with ctx.progress.task(f"running totals of {len(tags)} tags"):
         try:
             counts = api.tag_counts(tags)
