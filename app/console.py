@@ -13,7 +13,6 @@ import json
 import resource
 import sys
 import threading
-from pathlib import Path
 
 MEMORY_LIMIT = "512MB"
 THREADS = 2
@@ -29,9 +28,12 @@ def run(request: dict) -> int:
     import duckdb
     import pyarrow as pa
 
-    from collectors import store
+    from collectors import config, lake, store
 
-    conn = store.open_connection(Path(request["db"]), read_only=True, wait_seconds=request["timeout"])
+    db = config.database(request["db"], request.get("data_path"))
+    conn = store.open_connection(db, read_only=True, wait_seconds=request["timeout"])
+    if store.is_lake(conn):  # the lake's own data files stay readable; nothing else on disk or the network
+        conn.execute("set allowed_directories = ?", [[lake.stored_data_path(conn)]])
     for setting in (
         f"set memory_limit = '{MEMORY_LIMIT}'",
         f"set threads = {THREADS}",

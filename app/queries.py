@@ -14,14 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from collectors import claims, clock, inputs, sources, store
-from collectors.config import REPO_ROOT, db_path
+from collectors import claims, clock, config, inputs, sources, store
+from collectors.config import REPO_ROOT, Database
 from collectors.source import Series as DeclaredSeries
 
 CACHE_SECONDS = 60
@@ -60,8 +59,8 @@ SERIES = tuple(Series(source.name, s) for source in sources.registry().values() 
 SERIES_BY_KEY = {s.key: s for s in SERIES}
 
 
-def database() -> Path:
-    return db_path()
+def database() -> Database:
+    return config.database()
 
 
 class _Reader:
@@ -79,16 +78,16 @@ class _Reader:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._conn: duckdb.DuckDBPyConnection | None = None
-        self._path: Path | None = None
+        self._path: Database | None = None
         self._opened = 0.0
         self._ready = False
         self._timer: threading.Timer | None = None
         self._reopen_after = 0.0
 
-    def query(self, path: Path, sql: str, params: list | None) -> pd.DataFrame:
+    def query(self, path: Database, sql: str, params: list | None) -> pd.DataFrame:
         return self.run(path, lambda conn: conn.execute(sql, params or []).df())
 
-    def run(self, path: Path, work: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]) -> pd.DataFrame:
+    def run(self, path: Database, work: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]) -> pd.DataFrame:
         """Do one piece of read-only work on the shared connection; an unprepared file reads as empty."""
         with self._lock:
             if self._timer is not None:
@@ -99,7 +98,8 @@ class _Reader:
                 self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
                 self._path, self._opened = path, time.monotonic()
                 ready = self._conn.execute(
-                    "select count(*) from duckdb_tables() where table_name in ('project_signals', 'series_summary')"
+                    "select count(*) from duckdb_tables() where database_name = current_database() "
+                    "and table_name in ('project_signals', 'series_summary')"
                 ).fetchone()[0]
                 self._ready = ready == 2  # else no ecotrends run has finished writing this file yet
             try:
@@ -113,7 +113,7 @@ class _Reader:
                     self._timer.daemon = True
                     self._timer.start()
 
-    def _let_writers_in(self, path: Path) -> None:
+    def _let_writers_in(self, path: Database) -> None:
         """Before opening: a short pause after a forced close, and none while a writer waits for the lock."""
         time.sleep(max(0.0, self._reopen_after - time.monotonic()))
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
@@ -136,7 +136,7 @@ _READER = _Reader()
 def read(sql: str, params: list | None = None) -> pd.DataFrame:
     """Run one read-only query; an absent or uninitialised database reads as empty."""
     path = database()
-    if not path.exists():
+    if not store.exists(path):
         return pd.DataFrame()
     return _READER.query(path, sql, params)
 
@@ -298,7 +298,7 @@ def judge_register(db: str, register: str) -> pd.DataFrame:
     """claim_checks rows for the claims of a register's text that is not stored (an article being checked); the
     register is validated as data/claims.toml is, and nothing is written to the database."""
     path = database()
-    if not path.exists():
+    if not store.exists(path):
         return pd.DataFrame()
     articles, candidates = claims.parse_register(register, "the claims on this page")
     return _READER.run(path, lambda conn: inputs.judge_unregistered(conn, articles, candidates))
@@ -359,7 +359,8 @@ def coverage(db: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def published_views(db: str) -> pd.DataFrame:
     return read(
-        "select view_name, comment from duckdb_views() where not internal and comment is not null order by view_name"
+        "select view_name, comment from duckdb_views() where database_name = current_database() and not internal "
+        "and comment is not null order by view_name"
     )
 
 
@@ -389,11 +390,11 @@ def console(sql: str) -> pd.DataFrame:
     from app import console as worker
 
     path = database()
-    if not path.exists():
+    if not store.exists(path):
         raise ConsoleError("there is no database yet")
     request = {
-        "db": str(path), "sql": sql, "timeout": CONSOLE_TIMEOUT_SECONDS, "max_rows": CONSOLE_MAX_ROWS,
-        "max_bytes": CONSOLE_MAX_BYTES,
+        "db": config.spec(path), "data_path": getattr(path, "data_path", None), "sql": sql,
+        "timeout": CONSOLE_TIMEOUT_SECONDS, "max_rows": CONSOLE_MAX_ROWS, "max_bytes": CONSOLE_MAX_BYTES,
     }  # fmt: skip
     try:
         done = subprocess.run(

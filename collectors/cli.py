@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from collectors import sources
+from collectors.config import Database
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
@@ -24,17 +25,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecotrends",
         description="Collect GitHub, PyPI, arXiv and Google Trends adoption signals into DuckDB.",
-        epilog="Environment: ECOTRENDS_DB (database file), GITHUB_TOKEN (raises the GitHub limit), "
-        "ECOTRENDS_*_URL (base URL overrides). See README.md.",
+        epilog="Environment: ECOTRENDS_DB (database file or DuckLake), ECOTRENDS_DATA_PATH (a new lake's data), "
+        "GITHUB_TOKEN (raises the GitHub limit), ECOTRENDS_*_URL (base URL overrides). See README.md.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request and step")
-    db_help = "DuckDB file (default: $ECOTRENDS_DB or data/ecotrends.duckdb)"
+    db_help = (
+        "DuckDB file, or a DuckLake as ducklake:postgres:<libpq connection string> "
+        "(default: $ECOTRENDS_DB or data/ecotrends.duckdb)"
+    )
+    data_path_help = "where a new DuckLake keeps its Parquet files, a directory or s3://... ($ECOTRENDS_DATA_PATH)"
     parser.add_argument("--db", help=db_help)
+    parser.add_argument("--data-path", help=data_path_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_db(p: argparse.ArgumentParser) -> None:
         # Accepted before or after the command; SUPPRESS keeps a value given before it.
         p.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+        p.add_argument("--data-path", default=argparse.SUPPRESS, help=data_path_help)
 
     collect = sub.add_parser("collect", help="collect the latest data from every source (run it from cron)")
     add_db(collect)
@@ -86,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--article-id", help="id of the article in the register (default: from its title)")
     extract.add_argument("--check", action="store_true", help="print each candidate's verdict on the stored data")
 
+    shell = sub.add_parser("shell", help="open the DuckDB CLI on the store, read-only, to query the published views")
+    add_db(shell)
+    shell.add_argument("--print", action="store_true", help="print the SQL that opens the store instead")
+
     exp = sub.add_parser("export", help="export observations in the interchange format")
     add_db(exp)
     exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
@@ -135,13 +146,17 @@ def _main(argv: Sequence[str] | None) -> int:
 
     import duckdb
 
-    from collectors.config import db_path
+    from collectors.config import database
     from collectors.errors import ConfigError, InputFileError, LockedError
 
-    db = db_path(getattr(args, "db", None))
+    try:
+        db = database(getattr(args, "db", None), getattr(args, "data_path", None))
+    except ConfigError as exc:
+        print(f"ecotrends: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     commands = {
         "collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export,
-        "claims": _claims, "seed": _seed,
+        "claims": _claims, "seed": _seed, "shell": _shell,
     }  # fmt: skip
     try:
         return commands[args.command](db, args)
@@ -158,7 +173,7 @@ def _main(argv: Sequence[str] | None) -> int:
     return EXIT_USAGE
 
 
-def _collect(db: Path, args: argparse.Namespace) -> int:
+def _collect(db: Database, args: argparse.Namespace) -> int:
     from collectors import inputs, runner, store
     from collectors.errors import ConfigError
     from collectors.projects import load_projects
@@ -170,7 +185,7 @@ def _collect(db: Path, args: argparse.Namespace) -> int:
     if unable:
         raise ConfigError(f"{', '.join(unable)}: nothing to {args.command} (filled by ecotrends seed or import)")
     interactive = sys.stderr.isatty() and not args.no_progress
-    with store.run_lock(db):
+    with store.run_lock(db, [source.name for source in chosen]):
         inputs.init_db(db, projects)
         results = runner.run_sources(
             chosen, db, projects, interactive, command=args.command, since=getattr(args, "since", None)
@@ -181,7 +196,7 @@ def _collect(db: Path, args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_PARTIAL
 
 
-def _import(db: Path, args: argparse.Namespace) -> int:
+def _import(db: Database, args: argparse.Namespace) -> int:
     from collectors import inputs, interchange, store
 
     # Every file is checked whole before anything is written.
@@ -205,7 +220,7 @@ def _import(db: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _seed(db: Path, args: argparse.Namespace) -> int:
+def _seed(db: Database, args: argparse.Namespace) -> int:
     from collectors import inputs, seed, store
     from collectors.errors import LockedError
 
@@ -233,7 +248,7 @@ def _seed(db: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _claims(db: Path, args: argparse.Namespace) -> int:
+def _claims(db: Database, args: argparse.Namespace) -> int:
     from collectors import claims, inputs, store
 
     if args.claims_command == "extract":
@@ -254,7 +269,7 @@ def _claims(db: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _extract(db: Path, args: argparse.Namespace) -> int:
+def _extract(db: Database, args: argparse.Namespace) -> int:
     """Candidates of one article as register TOML on stdout; with --check, their verdicts (nothing is stored)."""
     from collectors import claims, extract, inputs, proposals, store
     from collectors.errors import InputFileError
@@ -271,7 +286,7 @@ def _extract(db: Path, args: argparse.Namespace) -> int:
     if not args.check:
         print(register, end="")
         return EXIT_OK
-    if not db.exists():
+    if not store.exists(db):
         raise InputFileError(f"{db}: no database to check against; create it with: ecotrends seed")
     articles, dated = claims.parse_register(register, f"the candidates of {args.article}")
     with store.run_lock(db):
@@ -283,10 +298,10 @@ def _extract(db: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export(db: Path, args: argparse.Namespace) -> int:
-    from collectors import interchange
+def _export(db: Database, args: argparse.Namespace) -> int:
+    from collectors import interchange, store
 
-    if not db.exists():
+    if not store.exists(db):
         print(f"ecotrends: no database at {db}", file=sys.stderr)
         return EXIT_USAGE
     count = interchange.export(db, args.out, args.format, args.source, args.subject)
@@ -294,10 +309,35 @@ def _export(db: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status(db: Path, args: argparse.Namespace | None = None) -> int:
+def _shell(db: Database, args: argparse.Namespace) -> int:
+    """The DuckDB CLI installed beside ecotrends (the same release), on the store, read-only."""
+    from collectors import lake
+    from collectors.config import DuckLake
+
+    cli_binary = Path(sys.executable).with_name("duckdb")
+    if isinstance(db, DuckLake):
+        statements = lake.shell_statements(db)
+        if args.print:
+            print(";\n".join(statements) + ";")
+            return EXIT_OK
+        command = [str(cli_binary), "-cmd", "; ".join(statements)]
+    else:
+        if args.print:
+            quoted = "'" + str(db).replace("'", "''") + "'"
+            print(f"attach {quoted} as ecotrends (read_only);\nuse ecotrends;")
+            return EXIT_OK
+        command = [str(cli_binary), "-readonly", str(db)]
+    if not cli_binary.exists():
+        print(f"ecotrends: the DuckDB CLI is not installed at {cli_binary} (pip install duckdb-cli)", file=sys.stderr)
+        return EXIT_USAGE
+    os.execv(command[0], command)
+    return EXIT_OK  # not reached: the CLI replaces this process
+
+
+def _status(db: Database, args: argparse.Namespace | None = None) -> int:
     from collectors import store
 
-    if not db.exists():
+    if not store.exists(db):
         print(f"No database at {db} yet. Run: ecotrends collect", file=sys.stderr)
         return EXIT_OK
     with store.connect(db, read_only=True) as conn:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from collectors.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = REPO_ROOT / "data" / "ecotrends.duckdb"
@@ -29,12 +32,55 @@ class Project:
         return dict(self.source_fields).get(key, ())
 
 
-def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """The database file: --db, else $ECOTRENDS_DB, else data/ecotrends.duckdb in the checkout."""
-    if cli_value:
-        return Path(cli_value)
-    env = os.environ.get("ECOTRENDS_DB")
-    return Path(env) if env else DEFAULT_DB
+LAKE_PREFIX = "ducklake:postgres:"
+_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DuckLake:
+    """A team's shared store: a DuckLake whose catalog lives in PostgreSQL and whose data are Parquet files
+    under data_path (a directory every machine mounts, or s3://). Many processes on many machines read and
+    write it at once; collectors/lake.py opens it."""
+
+    dsn: str  # libpq connection string of the catalog database, e.g. "dbname=ecotrends host=db1"
+    data_path: str | None = None  # needed only when the lake is created; the catalog remembers it
+
+    def __str__(self) -> str:
+        """As written in ECOTRENDS_DB, with any password hidden: it shows in messages and logs."""
+        return LAKE_PREFIX + _PASSWORD.sub(r"\1***", self.dsn)
+
+
+Database = Path | DuckLake
+
+
+def spec(db: Database) -> str:
+    """The store as ECOTRENDS_DB names it, password included: for handing to another process, never to show."""
+    return LAKE_PREFIX + db.dsn if isinstance(db, DuckLake) else os.fspath(db)
+
+
+def database(cli_value: str | os.PathLike[str] | None = None, data_path: str | None = None) -> Database:
+    """The store: --db, else $ECOTRENDS_DB, else data/ecotrends.duckdb in the checkout. A value starting with
+    `ducklake:postgres:` names a DuckLake; its data path comes from --data-path or $ECOTRENDS_DATA_PATH."""
+    text = os.fspath(cli_value) if cli_value else os.environ.get("ECOTRENDS_DB", "")
+    if not text:
+        return DEFAULT_DB
+    if text.startswith(LAKE_PREFIX):
+        dsn = text.removeprefix(LAKE_PREFIX).strip()
+        if not dsn:
+            example = f"{LAKE_PREFIX}dbname=ecotrends host=db1"
+            raise ConfigError(f"{text!r}: name the catalog database after {LAKE_PREFIX}, e.g. {example}")
+        return DuckLake(dsn, data_path or os.environ.get("ECOTRENDS_DATA_PATH") or None)
+    if text.startswith("ducklake:"):
+        raise ConfigError(
+            f"{text!r}: ecotrends keeps a lake's catalog in PostgreSQL ({LAKE_PREFIX}...), where the locks that let "
+            "machines share it live; for one machine, use a DuckDB file"
+        )
+    if text.startswith("md:"):
+        raise ConfigError(
+            f"{text!r}: MotherDuck is not built in (its extension is downloaded at run time); "
+            "docs/deploying.md says how to run ecotrends on it"
+        )
+    return Path(text)
 
 
 def collected(projects: list[Project]) -> list[Project]:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from collectors import sources, store
 from collectors.claims import CLAIMS_FILE, Article, Claim, load_register
-from collectors.config import REPO_ROOT, Project
+from collectors.config import REPO_ROOT, Database, Project
 from collectors.errors import ConfigError
 from collectors.projects import load_projects
 
@@ -32,17 +32,18 @@ _BREAK_COLUMNS = ("date", "source", "metric", "subject", "title", "description",
 INPUTS_DIGEST_KEY = ("inputs", "", "digest")  # collector_state row: which inputs the database mirrors
 
 
-def init_db(path: Path, projects: Sequence[Project] | None = None) -> None:
+def init_db(path: Database, projects: Sequence[Project] | None = None) -> None:
     """Create or migrate the database and load the curated inputs and the sources' declarations.
 
     Every command starts here, so a database that already mirrors the same SQL, projects, declarations,
     breaks and claims is left untouched (a read of one row instead of rewriting views and tables)."""
     projects = load_projects() if projects is None else projects
     digest = inputs_digest(projects)
-    if path.exists():
+    if store.exists(path):
         with store.connect(path, read_only=True) as conn:
             has_state = conn.execute(
-                "select count(*) from duckdb_tables() where table_name = 'collector_state'"
+                "select count(*) from duckdb_tables() where database_name = current_database() "
+                "and table_name = 'collector_state'"
             ).fetchone()[0]
             if has_state and store.get_state(conn, *INPUTS_DIGEST_KEY) == digest:
                 return
@@ -87,14 +88,15 @@ def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) 
             "insert into project_package values (?, ?)",
             [[p.id, package] for p in projects for package in p.pypi],
         )
+        filed = {
+            (source.name, subject): project.id
+            for project in reversed(projects)  # a subject two projects name is filed under the first
+            for source in sources.registry().values()
+            for subject in source.subjects(project)
+        }
         conn.executemany(
-            "insert into project_subject values (?, ?, ?) on conflict do nothing",
-            [
-                [project.id, source.name, subject]
-                for project in projects
-                for source in sources.registry().values()
-                for subject in source.subjects(project)
-            ],
+            "insert into project_subject values (?, ?, ?)",
+            [[project_id, source, subject] for (source, subject), project_id in filed.items()],
         )
 
 

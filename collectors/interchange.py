@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from collectors import clock, store
+from collectors.config import Database
 from collectors.errors import InputFileError
 
 COLUMNS = ("source", "subject", "metric", "date", "window_days", "value", "origin")
@@ -181,7 +182,7 @@ def read_files(paths: Sequence[Path]) -> pd.DataFrame:
 
 
 def load_frame(
-    db: Path,
+    db: Database,
     frame: pd.DataFrame,
     command: str = "import",
     guard_zeros: bool = True,
@@ -220,12 +221,12 @@ def load_frame(
     return written
 
 
-def import_files(db: Path, paths: Sequence[Path], command: str = "import") -> int:
+def import_files(db: Database, paths: Sequence[Path], command: str = "import") -> int:
     """Validate every file, then upsert all rows in one transaction; returns rows inserted or changed."""
     return sum(load_frame(db, read_files(paths), command).values())
 
 
-def export(db: Path, out: Path, fmt: str, sources: Sequence[str] = (), subjects: Sequence[str] = ()) -> int:
+def export(db: Database, out: Path, fmt: str, sources: Sequence[str] = (), subjects: Sequence[str] = ()) -> int:
     """Write observations in the interchange format; returns the number of rows written."""
     if fmt not in ("csv", "parquet"):
         raise InputFileError(f"unknown export format {fmt!r}; use csv or parquet")

@@ -10,10 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from collectors import store
-from collectors.config import Project, collected
+from collectors.config import Database, Project, collected
 from collectors.errors import EcotrendsError, RateLimitedError, TransientError
 from collectors.http import HttpClient
 from collectors.source import Source
@@ -72,7 +71,7 @@ class Progress:
 class Context:
     """What a collector gets: where to write, what to collect, its HTTP client and its progress."""
 
-    db: Path
+    db: Database
     projects: Sequence[Project]
     client: HttpClient
     progress: Progress
@@ -130,7 +129,7 @@ class SourceResult:
 
 def run_source(
     source: Source,
-    db: Path,
+    db: Database,
     projects: Sequence[Project],
     interactive: bool,
     command: str = "collect",
@@ -174,7 +173,7 @@ def run_source(
 
 def run_sources(
     chosen: Sequence[Source],
-    db: Path,
+    db: Database,
     projects: Sequence[Project],
     interactive: bool,
     command: str = "collect",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from collectors import interchange, store
-from collectors.config import REPO_ROOT
+from collectors.config import REPO_ROOT, Database
 from collectors.errors import InputFileError
 
 SEED_DIR = REPO_ROOT / "data" / "seed"
@@ -54,12 +54,17 @@ def read_events(path: Path = EVENTS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
-def status(db: Path) -> str | None:
+def status(db: Database) -> str | None:
     """Why the seed should be loaded into this database, or None when it holds this seed already."""
-    if not db.exists():
+    if not store.exists(db):
         return "the database does not exist yet"
     with store.connect(db, read_only=True) as conn:
-        tables = {row[0] for row in conn.execute("select table_name from duckdb_tables()").fetchall()}
+        tables = {
+            row[0]
+            for row in conn.execute(
+                "select table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+        }
         if "observation" not in tables:
             return "the database is empty"
         if not conn.execute("select exists (select 1 from observation)").fetchone()[0]:
@@ -70,7 +75,7 @@ def status(db: Path) -> str | None:
     return None
 
 
-def load(db: Path) -> dict[str, int]:
+def load(db: Database) -> dict[str, int]:
     """Load the shipped history in one transaction; returns observations inserted or changed per source."""
     frame = interchange.read_observations(OBSERVATIONS)
     events = read_events()

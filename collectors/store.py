@@ -1,7 +1,9 @@
-"""The DuckDB file: schema from sql/, idempotent upserts, run records, cursors and the run lock.
+"""The store: schema from sql/, idempotent upserts, run records, cursors and the run lock.
 
-Connections are opened for one short unit of work and closed again, so that the app (another process)
-can read between a collector's writes: DuckDB admits one writing process at a time.
+The store is a DuckDB file, or a DuckLake shared by a team (collectors/lake.py); both hold the same tables
+and views, written by the same SQL. Connections are opened for one short unit of work and closed again, so
+that the app (another process) can read between a collector's writes: DuckDB admits one writing process at
+a time to a file, and a lake's writers take turns through its write lock.
 """
 
 from __future__ import annotations
@@ -14,20 +16,22 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
-from collectors import clock
-from collectors.config import REPO_ROOT
+from collectors import clock, lake
+from collectors.config import REPO_ROOT, Database, DuckLake
 from collectors.errors import EcotrendsError, LockedError, RefusedBatchError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 SQL_DIR = REPO_ROOT / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # A level (stars) never legitimately becomes 0; a count batch whose overlap turns mostly to 0 is an outage.
@@ -73,25 +77,33 @@ def _path_lock(path: Path) -> threading.RLock:
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one unit of work, waiting while another process holds DuckDB's file lock.
+def connect(db: Database, read_only: bool = False, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store for one unit of work, waiting while another process holds the write lock.
 
     Within a process, units of work on one file take turns: DuckDB's instance cache is not safe against
     threads opening and closing the same file at once, and writes are short anyway.
     """
-    path = Path(path)
+    if isinstance(db, DuckLake):
+        with lake.connect(db, read_only, wait_seconds) as conn:
+            yield conn
+        return
+    path = Path(db)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     with _path_lock(path), _open(path, read_only, wait_seconds) as conn:
         yield conn
 
 
-def open_connection(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting while another process holds DuckDB's file lock; the caller closes it.
+def open_connection(db: Database, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open the store, waiting while another process holds DuckDB's file lock; the caller closes it.
 
     A writer that has to wait raises a flag beside the file, so that readers (the app) let go and stay
-    away until it is in: without it, a busy app could keep a collector waiting for ever.
+    away until it is in: without it, a busy app could keep a collector waiting for ever. A lake's readers
+    never hold writers up.
     """
+    if isinstance(db, DuckLake):
+        return lake.cursor(db, read_only)
+    path = Path(db)
     deadline = time.monotonic() + wait_seconds
     flag: Path | None = None
     try:
@@ -113,9 +125,17 @@ def open_connection(path: Path, read_only: bool = False, wait_seconds: float = 3
     return conn
 
 
-def writer_waiting(path: Path) -> bool:
+def exists(db: Database) -> bool:
+    """Whether the store is there yet: the file, or a lake in its catalog database."""
+    return lake.exists(db) if isinstance(db, DuckLake) else Path(db).exists()
+
+
+def writer_waiting(db: Database) -> bool:
     """Whether a live process is waiting to write this file (a flag left by a killed process is ignored)."""
-    for flag in Path(path).parent.glob(f"{Path(path).name}.writer-waiting.*"):
+    if isinstance(db, DuckLake):
+        return False
+    path = Path(db)
+    for flag in path.parent.glob(f"{path.name}.writer-waiting.*"):
         try:
             os.kill(int(flag.name.rsplit(".", 1)[1]), 0)
             return True
@@ -145,24 +165,59 @@ def migrations() -> list[tuple[int, str, Path]]:
     return found
 
 
+def is_lake(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this connection works in a DuckLake (rather than a DuckDB file)."""
+    return conn.execute(
+        "select type = 'ducklake' from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+
+
 def apply_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    """Apply pending migrations in order, then (re)create every view. Safe to run on every start."""
+    """Apply pending migrations in order, then (re)create every view when its SQL changed. Safe to run on every
+    start.
+
+    A lake gets the same tables without the constraints it cannot hold (lake.portable_ddl), and the views
+    without the column comments it cannot hold; the column_comment table publishes those on both."""
+    on_lake = is_lake(conn)
+    ddl = lake.portable_ddl if on_lake else str
     conn.execute(
-        "create table if not exists schema_version (version integer primary key, name varchar not null, "
-        "applied_at timestamp not null default current_timestamp)"
+        ddl(
+            "create table if not exists schema_version (version integer primary key, name varchar not null, "
+            "applied_at timestamp not null default current_timestamp)"
+        )
     )
     applied = {row[0] for row in conn.execute("select version from schema_version").fetchall()}
-    for version, name, file in migrations():
-        if version in applied:
-            continue
+    pending = [(version, name, file) for version, name, file in migrations() if version not in applied]
+    for version, name, file in pending:
         with transaction(conn):
-            conn.execute(file.read_text(encoding="utf-8"))
+            conn.execute(ddl(file.read_text(encoding="utf-8")))
             conn.execute("insert into schema_version (version, name) values (?, ?)", [version, name])
-    for file in sorted((SQL_DIR / "views").glob("*.sql")):
-        conn.execute(file.read_text(encoding="utf-8"))
+    views = sorted((SQL_DIR / "views").glob("*.sql"))
+    digest = hashlib.sha256(b"".join(file.read_bytes() for file in views)).hexdigest()[:12]
+    if not pending and get_state(conn, *VIEWS_DIGEST_KEY) == digest:
+        return  # recreating some 40 views and their comments costs seconds on a lake
+    comments: list[tuple[str, str, str]] = []
+    with transaction(conn):  # readers see the old views or the new ones, never a mix
+        for file in views:
+            sql = file.read_text(encoding="utf-8")
+            without_column_comments, found = lake.column_comments(sql)
+            conn.execute(without_column_comments if on_lake else sql)
+            comments += found
+        frame = pd.DataFrame(comments, columns=["view_name", "column_name", "comment"])
+        conn.register("view_column_comments", frame)
+        try:
+            conn.execute("delete from column_comment")
+            conn.execute(
+                "insert into column_comment select view_name, column_name, row_number() over (), comment "
+                "from view_column_comments"
+            )
+        finally:
+            conn.unregister("view_column_comments")
+        set_state(conn, *VIEWS_DIGEST_KEY, digest)
 
 
 SCHEMA_DIGEST_KEY = ("schema", "", "digest")  # collector_state row: which SQL built the summaries
+VIEWS_DIGEST_KEY = ("schema", "", "views")  # collector_state row: which SQL built the views
 
 
 def schema_digest() -> str:
@@ -194,6 +249,9 @@ def observations_frame(rows: Iterable[Observation], collected_at: datetime, run_
     return frame
 
 
+OBSERVATION_KEY = ["source", "subject", "metric", "date", "window_days"]
+
+
 def upsert_observations(
     conn: duckdb.DuckDBPyConnection,
     rows: Iterable[Observation] | pd.DataFrame,
@@ -208,8 +266,24 @@ def upsert_observations(
     frame = rows if isinstance(rows, pd.DataFrame) else observations_frame(rows, clock.utc_now(), run_id)
     if frame.empty:
         return 0
-    with transaction(conn):
-        return upsert_frame(conn, frame, guard_zeros)
+    return in_transaction(conn, lambda: upsert_frame(conn, frame, guard_zeros))
+
+
+def in_transaction(conn: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
+    """Run work in one transaction. On a lake, a commit that lost a race with another writer of the same table
+    (one outside ecotrends' write lock, such as a maintenance job) is retried whole, a few times."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            with transaction(conn):
+                return work()
+        except duckdb.TransactionException as exc:
+            if not lake.is_conflict(exc) or attempt >= lake.MAX_CONFLICT_ATTEMPTS:
+                raise
+            pause = lake.conflict_pause(attempt)
+            log.warning("write conflict in the lake (attempt %d), retrying in %.2f s: %s", attempt, pause, exc)
+            time.sleep(pause)
 
 
 def upsert_frame(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, guard_zeros: bool = True) -> int:
@@ -234,14 +308,24 @@ def write_import(
     """
     if frame.empty and (events is None or events.empty):
         return {}
-    with transaction(conn):
+
+    def work() -> dict[str, int]:
         written = _upsert(conn, frame, guard_zeros, by_source=True, keep_collected=keep_collected)
         if events is not None and not events.empty:
             for source, count in _upsert_events(conn, events, keep_collected).items():
                 written[source] = written.get(source, 0) + count
         if then is not None:
             then(conn)
-    return written
+        return written
+
+    return in_transaction(conn, work)
+
+
+def _seed_runs(conn: duckdb.DuckDBPyConnection, keep_collected: bool) -> list[int] | None:
+    """The runs that loaded the shipped seed: with keep_collected, only their points may be replaced."""
+    if not keep_collected:
+        return None
+    return [row[0] for row in conn.execute("select run_id from collection_run where command = 'seed'").fetchall()]
 
 
 def _upsert(
@@ -251,10 +335,13 @@ def _upsert(
     by_source: bool,
     keep_collected: bool = False,
 ) -> dict[str, int]:
-    """Runs inside the caller's transaction."""
+    """Runs inside the caller's transaction. MERGE, not ON CONFLICT, so that a lake (which holds no keys) runs
+    the same statement; a batch's repeated key keeps its last row, as a key would."""
     if frame.empty:
         return {}
+    frame = frame.drop_duplicates(subset=OBSERVATION_KEY, keep="last")
     sources = sorted(frame["source"].unique()) if by_source else [None]
+    replaceable = _seed_runs(conn, keep_collected)
     changed: dict[str, int] = {}
     conn.register("incoming_batch", frame)
     try:
@@ -263,26 +350,24 @@ def _upsert(
         for source in sources:
             count = conn.execute(
                 """
-                insert into observation
-                select b.source, b.subject, b.metric, b.date::date, b.window_days::integer, b.value::double,
-                    b.origin, b.collected_at::timestamp, b.run_id::bigint
-                from incoming_batch as b
-                where (?::varchar is null or b.source = ?)
-                    and not (? and exists (
-                        select 1 from observation as o
-                        where o.source = b.source and o.subject = b.subject and o.metric = b.metric
-                            and o.date = b.date::date and o.window_days = b.window_days
-                            and (o.run_id is null
-                                 or o.run_id not in (select run_id from collection_run where command = 'seed'))
-                    ))
-                on conflict (source, subject, metric, date, window_days) do update set
-                    value = excluded.value,
-                    origin = excluded.origin,
-                    collected_at = excluded.collected_at,
-                    run_id = excluded.run_id
-                where observation.value <> excluded.value or observation.origin <> excluded.origin
+                merge into observation as o
+                using (
+                    select b.source, b.subject, b.metric, b.date::date as date, b.window_days::integer as window_days,
+                        b.value::double as value, b.origin, b.collected_at::timestamp as collected_at,
+                        b.run_id::bigint as run_id
+                    from incoming_batch as b
+                    where ?::varchar is null or b.source = ?
+                ) as b
+                on o.source = b.source and o.subject = b.subject and o.metric = b.metric and o.date = b.date
+                    and o.window_days = b.window_days
+                when matched and (o.value <> b.value or o.origin <> b.origin)
+                    and (?::bigint[] is null or list_contains(?::bigint[], o.run_id)) then update set
+                    value = b.value, origin = b.origin, collected_at = b.collected_at, run_id = b.run_id
+                when not matched then insert
+                    values (b.source, b.subject, b.metric, b.date, b.window_days, b.value, b.origin, b.collected_at,
+                        b.run_id)
                 """,
-                [source, source, keep_collected],
+                [source, source, replaceable, replaceable],
             ).fetchone()[0]
             changed[source or ""] = int(count)
     finally:
@@ -293,27 +378,27 @@ def _upsert(
 def _upsert_events(conn: duckdb.DuckDBPyConnection, events: pd.DataFrame, keep_collected: bool) -> dict[str, int]:
     """Dated facts per source, inside the caller's transaction; facts inserted or changed per source."""
     changed: dict[str, int] = {}
-    conn.register("incoming_events", events)
+    replaceable = _seed_runs(conn, keep_collected)
+    conn.register("incoming_events", events.drop_duplicates(subset=["source", "subject", "event"], keep="last"))
     try:
         for source in sorted(events["source"].unique()):
             changed[source] = conn.execute(
                 """
-                insert into subject_event
-                select e.source, e.subject, e.event, e.date::date, e.origin, e.collected_at::timestamp,
-                    e.run_id::bigint
-                from incoming_events as e
-                where e.source = ? and not (? and exists (
-                    select 1 from subject_event as s
-                    where s.source = e.source and s.subject = e.subject and s.event = e.event
-                        and (s.run_id is null
-                             or s.run_id not in (select run_id from collection_run where command = 'seed'))
-                ))
-                on conflict (source, subject, event) do update set
-                    date = excluded.date, origin = excluded.origin, collected_at = excluded.collected_at,
-                    run_id = excluded.run_id
-                where subject_event.date <> excluded.date or subject_event.origin <> excluded.origin
+                merge into subject_event as s
+                using (
+                    select e.source, e.subject, e.event, e.date::date as date, e.origin,
+                        e.collected_at::timestamp as collected_at, e.run_id::bigint as run_id
+                    from incoming_events as e
+                    where e.source = ?
+                ) as e
+                on s.source = e.source and s.subject = e.subject and s.event = e.event
+                when matched and (s.date <> e.date or s.origin <> e.origin)
+                    and (?::bigint[] is null or list_contains(?::bigint[], s.run_id)) then update set
+                    date = e.date, origin = e.origin, collected_at = e.collected_at, run_id = e.run_id
+                when not matched then insert
+                    values (e.source, e.subject, e.event, e.date, e.origin, e.collected_at, e.run_id)
                 """,
-                [source, keep_collected],
+                [source, replaceable, replaceable],
             ).fetchone()[0]
     finally:
         conn.unregister("incoming_events")
@@ -357,10 +442,13 @@ def refuse_empty_window(
 def record_event(conn: duckdb.DuckDBPyConnection, source: str, subject: str, event: str, day: date, origin: str) -> int:
     changed = conn.execute(
         """
-        insert into subject_event values (?, ?, ?, ?, ?, ?, null)
-        on conflict (source, subject, event) do update set
-            date = excluded.date, origin = excluded.origin, collected_at = excluded.collected_at, run_id = null
-        where subject_event.date <> excluded.date or subject_event.origin <> excluded.origin
+        merge into subject_event as s
+        using (select ?::varchar as source, ?::varchar as subject, ?::varchar as event, ?::date as date,
+                   ?::varchar as origin, ?::timestamp as collected_at) as e
+        on s.source = e.source and s.subject = e.subject and s.event = e.event
+        when matched and (s.date <> e.date or s.origin <> e.origin) then update set
+            date = e.date, origin = e.origin, collected_at = e.collected_at, run_id = null
+        when not matched then insert values (e.source, e.subject, e.event, e.date, e.origin, e.collected_at, null)
         """,
         [source, subject, event, day, origin, clock.utc_now()],
     ).fetchone()[0]
@@ -378,18 +466,29 @@ def get_state(conn: duckdb.DuckDBPyConnection, source: str, subject: str, key: s
 def set_state(conn: duckdb.DuckDBPyConnection, source: str, subject: str, key: str, value: str) -> None:
     conn.execute(
         """
-        insert into collector_state values (?, ?, ?, ?, ?)
-        on conflict (source, subject, key) do update set value = excluded.value, updated_at = excluded.updated_at
+        merge into collector_state as s
+        using (select ?::varchar as source, ?::varchar as subject, ?::varchar as key, ?::varchar as value,
+                   ?::timestamp as updated_at) as n
+        on s.source = n.source and s.subject = n.subject and s.key = n.key
+        when matched then update set value = n.value, updated_at = n.updated_at
+        when not matched then insert values (n.source, n.subject, n.key, n.value, n.updated_at)
         """,
         [source, subject, key, value, clock.utc_now()],
     )
 
 
 def start_run(conn: duckdb.DuckDBPyConnection, source: str, command: str) -> int:
-    return conn.execute(
-        "insert into collection_run (source, command, started_at, status) values (?, ?, ?, 'running') returning run_id",
-        [source, command, clock.utc_now()],
-    ).fetchone()[0]
+    """Record a run as started; its id is the next number (a lake has no sequences, and writers take turns)."""
+
+    def insert() -> int:
+        run_id = conn.execute("select coalesce(max(run_id), 0) + 1 from collection_run").fetchone()[0]
+        conn.execute(
+            "insert into collection_run (run_id, source, command, started_at, status) values (?, ?, ?, ?, 'running')",
+            [run_id, source, command, clock.utc_now()],
+        )
+        return run_id
+
+    return in_transaction(conn, insert)
 
 
 def finish_run(
@@ -408,8 +507,13 @@ def finish_run(
 
 
 @contextmanager
-def run_lock(db: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside the database for a whole run; a second run fails at once."""
+def run_lock(db: Database, sources: Sequence[str] | None = None) -> Iterator[None]:
+    """Hold the run lock for a whole run of these sources (None: a run that writes the whole store); a second
+    run fails at once. A file has one lock for every run; a lake one per source, held from any machine."""
+    if isinstance(db, DuckLake):
+        with lake.run_lock(db, sources):
+            yield
+        return
     lock_path = Path(f"{db}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(lock_path, "a+")  # noqa: SIM115 - held open for the duration of the run

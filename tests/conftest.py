@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ import responses
 import time_machine
 
 from collectors import http, inputs, sources, store
-from collectors.config import collected
+from collectors.config import DuckLake, collected
 from collectors.projects import load_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -151,3 +152,37 @@ def mock_http() -> Iterator[responses.RequestsMock]:
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     with store.connect(db, read_only=True) as conn:
         return conn.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A PostgreSQL server for the session, for DuckLake catalogs; the lake tests skip where none is installed."""
+    from tests import postgres as pg
+
+    if pg.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (.ci/run installs Debian's postgresql)")
+    with pg.throwaway_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def seeded_lake(postgres, tmp_path_factory: pytest.TempPathFactory) -> DuckLake:
+    """A DuckLake holding the shipped history, built once per session: for tests that only read it."""
+    from collectors import seed
+
+    lake = DuckLake(postgres.create_database("seeded"), str(tmp_path_factory.mktemp("seeded-lake")) + "/")
+    with stopped_clock(RECORDED_NOW):
+        inputs.init_db(lake)
+        seed.load(lake)
+    return lake
+
+
+@pytest.fixture
+def lake(postgres, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[DuckLake]:
+    """An empty DuckLake of this test's own: a new catalog database, data files under tmp_path."""
+    from collectors import lake as lakes
+
+    name = "t" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    dsn = postgres.create_database(name)
+    yield DuckLake(dsn, str(tmp_path / "lake-data") + "/")
+    lakes.close_all()

@@ -23,6 +23,7 @@ import pandas as pd
 from pytrends.request import TrendReq
 
 from collectors import clock, interchange, store
+from collectors.config import Database
 from collectors.errors import InputFileError, PayloadError
 from collectors.http import HttpClient, base_url
 from collectors.runner import Context, Outcome
@@ -197,8 +198,12 @@ def write_requests(conn: duckdb.DuckDBPyConnection, requests: pd.DataFrame, repl
             )
         conn.execute(
             """
-            insert or replace into trends_request
-            select term, date::date, window_days, timeframe, batch, anchor, terms from incoming_requests
+            merge into trends_request as r
+            using (select term, date::date as date, window_days, timeframe, batch, anchor, terms
+                   from incoming_requests) as n
+            on r.term = n.term and r.date = n.date and r.window_days = n.window_days
+            when matched then update set timeframe = n.timeframe, batch = n.batch, anchor = n.anchor, terms = n.terms
+            when not matched then insert values (n.term, n.date, n.window_days, n.timeframe, n.batch, n.anchor, n.terms)
             """
         )
     finally:
@@ -324,7 +329,7 @@ def read_export(path: Path) -> tuple[list[Observation], Request]:
     return rows, request
 
 
-def import_exports(db: Path, paths: Sequence[Path]) -> dict[str, int]:
+def import_exports(db: Database, paths: Sequence[Path]) -> dict[str, int]:
     """Import website exports as one batch (every file read whole first); where two cover the same term and
     period, the later file wins. Recorded as an import run of this source, with each point's request."""
     points: dict[tuple, tuple[Observation, Request]] = {}

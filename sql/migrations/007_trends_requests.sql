@@ -12,7 +12,7 @@ create table if not exists trends_request (
     primary key (term, date, window_days)
 );
 
-insert or ignore into trends_request
+insert into trends_request
 select
     subject, date, window_days,
     regexp_extract(origin, 'timeframe=([^;]*)', 1),
