@@ -48,6 +48,8 @@ def test_date_sensitive_tests_pass_with_the_clock_moved():
                 "-q",
                 "-p",
                 "no:cacheprovider",
+                "-n",
+                "0",  # one process per shift: the two shifts already share the machine's cores
                 "-x",
                 *(str(ROOT / "tests" / name) for name in files),
             ],
