@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/lake.py [--projects 200] [--years 10] [--repeat 5] [--rows 100000]
 Starts a throwaway PostgreSQL (Debian's postgresql; tests/postgres.py) for the catalog and keeps the lake's data
-under a temp directory. The scale data are bench/scale_db.py's synthetic rows, loaded into both stores.
+under a temp directory. The scale data are bench/scale_db.py's synthetic rows, loaded into both stores; the two
+collectors read the recorded answers of every API from the test suite's replay (tests/fakeapi.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,6 +29,7 @@ import write_path
 from collectors import config, inputs, lake, store
 from collectors.config import DuckLake
 from tests import postgres
+from tests.fakeapi import FakeAPI
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,11 +87,13 @@ def write_rates(db: config.Database, rows: int) -> dict[str, float]:
     return rates
 
 
-def two_writers(db: DuckLake, batches: int, rows: int, repeat: int) -> dict[str, float]:
-    """Two processes write different sources at once while this one reads the Overview's queries."""
+def reading_while(db: config.Database, work: Callable[[], list[int]]) -> tuple[list[int], list[float]]:
+    """Run work() while this process serves the Overview page's queries from db over and over; returns
+    work's exit codes and the page's times."""
     from app import queries
 
     os.environ["ECOTRENDS_DB"] = config.spec(db)
+    queries._READER.close()
     overview = query_latency.page_queries(queries)["Overview"]
     read_ms, done = [], threading.Event()
 
@@ -97,24 +102,66 @@ def two_writers(db: DuckLake, batches: int, rows: int, repeat: int) -> dict[str,
             read_ms.append(query_latency.median_ms(lambda: [call() for call in overview], 1))
 
     thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        codes = work()
+    finally:
+        done.set()
+        thread.join()
+    return codes, read_ms
+
+
+def two_collectors(lake_db: DuckLake, file: Path, env: dict[str, str]) -> dict[str, object]:
+    """The issue's acceptance run: `ecotrends collect --source github` and `--source pypi` as two processes into
+    one lake while the app reads it, against one process collecting both into a file from the same answers."""
+
+    def collect(db: config.Database, *names: str) -> subprocess.Popen:
+        command = [sys.executable, "-m", "collectors", "--db", config.spec(db), "collect", "--no-progress"]
+        return subprocess.Popen([*command, *(f"--source={name}" for name in names)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL)  # fmt: skip
+
     started = time.perf_counter()
-    writers = [
+    codes, read_ms = reading_while(
+        lake_db, lambda: [writer.wait() for writer in (collect(lake_db, "github"), collect(lake_db, "pypi"))]
+    )
+    seconds = time.perf_counter() - started
+    assert collect(file, "github", "pypi").wait() == 0, "the file's collect failed"
+    key = "select source, subject, metric, date, window_days, value from observation where source in ('github', 'pypi')"
+    with store.connect(lake_db, read_only=True) as conn:
+        in_lake = set(conn.execute(key).fetchall())
+    with store.connect(file, read_only=True) as conn:
+        in_file = set(conn.execute(key).fetchall())
+    return {
+        "exit codes (github, pypi)": ", ".join(map(str, codes)), "rows the file holds": len(in_file),
+        "rows lost in the lake": len(in_file - in_lake), "rows only in the lake": len(in_lake - in_file),
+        "seconds, both collectors": seconds, "Overview reads meanwhile": len(read_ms),
+        "Overview median ms meanwhile": statistics.median(read_ms) if read_ms else float("nan"),
+    }  # fmt: skip
+
+
+def two_bulk_writers(db: DuckLake, batches: int, rows: int) -> dict[str, object]:
+    """Two processes upsert batches of different sources at once (snapshot conflicts retried) while the app reads."""
+    started = time.perf_counter()
+    codes, read_ms = reading_while(db, lambda: [writer.wait() for writer in [
         subprocess.Popen([sys.executable, "-c", WRITER, config.spec(db), source, str(batches), str(rows)], cwd=ROOT)
         for source in ("writer_a", "writer_b")
-    ]
-    thread.start()
-    codes = [writer.wait() for writer in writers]
+    ]])  # fmt: skip
     seconds = time.perf_counter() - started
-    done.set()
-    thread.join()
     with store.connect(db, read_only=True) as conn:
         landed = conn.execute("select count(*) from observation where source in ('writer_a', 'writer_b')").fetchone()[0]
     expected = 2 * batches * rows
     return {
-        "exit codes": max(codes), "rows written": expected, "rows lost": expected - landed, "seconds": seconds,
-        "rows per second": expected / seconds, "page reads": len(read_ms),
-        "Overview median ms while writing": statistics.median(read_ms) if read_ms else float("nan"),
+        "exit codes": ", ".join(map(str, codes)), "rows written": expected, "rows lost": expected - landed,
+        "seconds": seconds, "rows per second": expected / seconds, "Overview reads meanwhile": len(read_ms),
+        "Overview median ms meanwhile": statistics.median(read_ms) if read_ms else float("nan"),
     }  # fmt: skip
+
+
+def print_table(title: str, values: dict[str, object]) -> None:
+    print(f"\n| {title} | value |\n|---|---:|")
+    for label, value in values.items():
+        print(f"| {label} | {value:,.1f} |" if isinstance(value, float) else f"| {label} | {value:,} |"
+              if isinstance(value, int) else f"| {label} | {value} |")  # fmt: skip
 
 
 def main() -> None:
@@ -150,10 +197,19 @@ def main() -> None:
         for label in rates["file"]:
             print(f"| {label} | {rates['file'][label]:,.0f} | {rates['lake'][label]:,.0f} |")
 
-        concurrent = two_writers(write_lake, batches=10, rows=args.rows // 10, repeat=args.repeat)
-        print("\n| two writer processes, different sources, one lake, the app reading | value |\n|---|---:|")
-        for label, value in concurrent.items():
-            print(f"| {label} | {value:,.1f} |" if isinstance(value, float) else f"| {label} | {value:,} |")
+        with FakeAPI() as api:
+            collect_lake = DuckLake(server.create_database("collect"), f"{folder}/collect/")
+            collect_file = Path(folder) / "collect.duckdb"
+            for db in (collect_lake, collect_file):
+                inputs.init_db(db)
+            print_table(
+                "two `ecotrends collect` processes (github, pypi), one lake, the app reading",
+                two_collectors(collect_lake, collect_file, {**os.environ, **api.env()}),
+            )
+        print_table(
+            f"two writer processes, 10 batches of {args.rows // 10:,} rows each, one lake, the app reading",
+            two_bulk_writers(write_lake, batches=10, rows=args.rows // 10),
+        )
         lake.close_all()
 
 
