@@ -28,6 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MAX_REQUESTS = 20_000
 MAX_SECONDS = 900
 HANG_SECONDS = 1.5
+TAB = "\t"
 FAULTS = (
     "429_retry_after", "429", "403_rate_limit", "403_secondary", "500", "502", "503", "hang", "reset",
     "truncated_json", "html_200", "arxiv_error_200", "empty", "clickhouse_row_limit", "clickhouse_exception",
@@ -241,18 +242,15 @@ class _Handler(BaseHTTPRequestHandler):
             if month > LATEST_CONDA_MONTH:
                 return self._recorded("conda/not_published.json")
             return 200, {"Content-Type": "binary/octet-stream"}, conda_month_file(month)
-        if source == "clickpy":
+        if source in ("clickpy", "clickhouse"):
+            # Every package gets torch's recorded windows, every repository jax's; other windows match no row.
             window = f"{query['param_d0'][0]}_{query['param_d1'][0]}"
-            name = (
-                f"clickpy/torch_total_{window}.json"
-                if "sum(count) AS downloads FROM" in sent and "count() AS days" in sent
-                else f"clickpy/torch_{window}.json"
-            )
-            return self._recorded(name) if (FIXTURES / name).exists() else (200, {}, b"")
-        if source == "clickhouse":
-            window = f"{query['param_d0'][0]}_{query['param_d1'][0]}"
-            name = f"gharchive/jax_{window}.json"
-            return self._recorded(name) if (FIXTURES / name).exists() else (200, {}, b"")
+            name = f"clickpy/torch_{window}.json" if source == "clickpy" else f"gharchive/jax_{window}.json"
+            if (FIXTURES / name).exists():
+                return self._recorded(name)
+            template = "clickpy/torch_2016-01-01_2018-06-19.json" if source == "clickpy" else UNRECORDED_GHARCHIVE
+            status, headers, body = self._recorded(template)
+            return status, headers, clickhouse_empty(body)
         return 404, {"Content-Type": "text/plain"}, b"unknown path"
 
     def _github(self, path: str, query: dict) -> tuple[int, dict, bytes]:
@@ -330,17 +328,19 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "empty":
             return 200, headers, _empty(source, body)
         if fault == "clickhouse_row_limit":
-            line = body.decode().splitlines()[:1] or ['{"date":"2020-01-01","downloads":1}']
-            return 200, headers, ("\n".join(line * 1000) + "\n").encode()
+            answer = json.loads(body)
+            row = (answer["data"] or [{"date": "2020-01-01", "downloads": 1, "days": 1}])[0]
+            return 200, headers, clickhouse_json({**answer, "data": [row] * 1000, "rows": 1000}).encode()
         if fault == "clickhouse_exception":
             text = (
-                body.decode()
+                body.decode()[: len(body) // 2]
                 + "\r\n__exception__\r\ntag\r\nCode: 159. DB::Exception: Timeout exceeded (TIMEOUT_EXCEEDED)\n"
             )
             return 200, headers, text.encode()
         raise ValueError(f"unknown fault {fault}")
 
 
+UNRECORDED_GHARCHIVE = "gharchive/jax_2018-10-01_2021-03-19.json"  # emptied for other windows
 LATEST_CONDA_MONTH = "2023-10"  # the fake publishes up to this month: on its day (2023-12-10) November is not out
 
 
@@ -366,6 +366,35 @@ def byte_range(spec: str, headers: dict, body: bytes) -> tuple[int, dict, bytes]
     return 206, {**headers, "Content-Range": f"bytes {first}-{last}/{len(body)}"}, body[first : last + 1]
 
 
+def clickhouse_json(answer: dict) -> str:
+    """A FORMAT JSON answer laid out byte for byte as ClickHouse's JSONRowOutputFormat writes it: tab indents,
+    a blank line between meta, data, totals, rows and statistics (checked against ClickHouse 26.9's output)."""
+
+    def fields(row: dict, indent: int) -> str:
+        return ",\n".join(TAB * indent + f'"{name}": {json.dumps(value)}' for name, value in row.items())
+
+    def objects(items: list[dict]) -> str:
+        return ",\n".join(TAB * 2 + "{\n" + fields(item, 3) + "\n" + TAB * 2 + "}" for item in items)
+
+    parts = [
+        '{\n\t"meta":\n\t[\n' + objects(answer["meta"]) + "\n\t]",
+        '\t"data":\n\t[\n' + objects(answer["data"]) + "\n\t]",
+    ]
+    if "totals" in answer:
+        parts.append('\t"totals":\n\t{\n' + fields(answer["totals"], 2) + "\n\t}")
+    parts.append(f'\t"rows": {answer["rows"]}')
+    if "statistics" in answer:
+        parts.append('\t"statistics":\n\t{\n' + fields(answer["statistics"], 2) + "\n\t}")
+    return ",\n\n".join(parts) + "\n}\n"
+
+
+def clickhouse_empty(body: bytes) -> bytes:
+    """The same query's answer when no row matched: no data, totals of zero (the key column at its default)."""
+    answer = json.loads(body)
+    totals = {name: 0 if isinstance(value, int) else "1970-01-01" for name, value in answer["totals"].items()}
+    return clickhouse_json({**answer, "data": [], "totals": totals, "rows": 0}).encode()
+
+
 def _empty(source: str, body: bytes) -> bytes:
     """A well-formed answer with no data where data is expected."""
     if source == "arxiv":
@@ -380,5 +409,5 @@ def _empty(source: str, body: bytes) -> bytes:
     if source == "github":
         return b"[]" if body.lstrip().startswith(b"[") else b"{}"
     if source in ("clickpy", "clickhouse"):
-        return b""
+        return clickhouse_empty(body)
     return b"{}"

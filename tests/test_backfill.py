@@ -10,19 +10,23 @@ import responses
 from collectors import cli, clickhouse, inputs, store
 from collectors.config import Project
 from collectors.sources import github, pypi
+from tests import fakeapi
 from tests.collect_helpers import run
 from tests.conftest import FIXTURES, add_recording, load_recording, query
 
 TORCH = Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), "pytorch", "pytorch")
 JAX = Project("jax", "JAX", "jax-ml/jax", ("jax",), "jax", "jax", github_former_names=("google/jax",))
 TORCH_WINDOWS = sorted(p.name for p in (FIXTURES / "clickpy").glob("torch_2*.json"))
+TENSORFLOW = Project("tensorflow", "TF", "tensorflow/tensorflow", ("tensorflow",), "tensorflow", "tensorflow")
 
 
 def serve_torch(mock: responses.RequestsMock, windows=TORCH_WINDOWS) -> None:
-    """Daily and total answers share a URL; serve them in the order the collector asks (rows, then total)."""
     for name in windows:
-        for recorded in (name, name.replace("torch_", "torch_total_")):
-            add_recording(mock, f"clickpy/{recorded}")
+        add_recording(mock, f"clickpy/{name}")
+
+
+def answer_of(name: str) -> dict:
+    return json.loads(load_recording(name)["response"]["body_text"])
 
 
 def backfill(db, projects, module, since=None):
@@ -39,22 +43,18 @@ def test_clickpy_backfill_stores_every_day_since_the_first_upload(db: Path, mock
     result = backfill(db, [TORCH], pypi)
 
     assert result.status == "ok", result.error
-    assert result.requests_made == 2 * len(TORCH_WINDOWS)
+    assert result.requests_made == len(TORCH_WINDOWS), "one query a window: its totals row proves it complete"
     first, last, days = query(
         db, "select min(date), max(date), count(*) from pypi_downloads_daily where downloads_clickpy is not null"
     )[0]
     assert (first, last) == (date(2018, 12, 7), date(2026, 11, 21))
-    served = sum(len(load_recording(f"clickpy/{n}")["response"]["body_text"].splitlines()) for n in TORCH_WINDOWS)
-    assert days == served == (last - first).days + 1
-    total = sum(
-        json.loads(load_recording(f"clickpy/{n.replace('torch_', 'torch_total_')}")["response"]["body_text"])[
-            "downloads"
-        ]
-        for n in TORCH_WINDOWS
-    )
+    served = [answer_of(f"clickpy/{name}") for name in TORCH_WINDOWS]
+    assert days == sum(len(a["data"]) for a in served) == sum(a["totals"]["days"] for a in served)
+    assert days == (last - first).days + 1
+    total = sum(a["totals"]["downloads"] for a in served)
     assert query(db, "select sum(value) from observations where metric = 'downloads_clickpy'") == [(total,)]
     bodies = [call.request.body.decode() for call in mock_http.calls]
-    assert all("{pkg:String}" in body for body in bodies), "package names are bound parameters, never spliced"
+    assert all("{pkg:String}" in body and "WITH TOTALS" in body for body in bodies), "bound parameters, totals"
     assert all("user=demo" in call.request.url for call in mock_http.calls)
 
 
@@ -73,23 +73,69 @@ def test_interrupted_backfill_resumes_and_never_refetches_stored_windows(db: Pat
     assert query(db, "select count(*) from observations where metric = 'downloads_clickpy'")[0][0] > 2500
 
 
-def test_silently_truncated_window_is_detected_and_not_stored(db: Path, mock_http, frozen_now):
-    for name in ("clickpy/truncated.json", "clickpy/truncated_total.json"):
-        recording = load_recording(name)
-        mock_http.add("POST", recording["request"]["url"], body=recording["response"]["body_text"], status=200)
-    tensorflow = Project("tensorflow", "TF", "tensorflow/tensorflow", ("tensorflow",), "tensorflow", "tensorflow")
+def test_window_whose_rows_fall_short_of_its_totals_is_refused_and_not_stored(db: Path, mock_http, frozen_now):
+    recording = add_recording(mock_http, "clickpy/truncated.json")
+    answer = json.loads(recording["response"]["body_text"])
+    assert sum(row["downloads"] for row in answer["data"]) < answer["totals"]["downloads"]
 
-    result = backfill(db, [tensorflow], pypi, since="2023-01-01")
+    result = backfill(db, [TENSORFLOW], pypi, since="2023-01-01")
 
     assert result.status == "failed"
+    assert "612 daily rows sum to 350,894,922 but the totals row counts 900 days and 538,128,562" in result.error
     assert "cut short" in result.error and "nothing of this window was stored" in result.error
+    assert result.requests_made == 1
     assert query(db, "select count(*) from observations") == [(0,)]
 
 
-def test_exception_in_a_200_body_is_an_error(mock_http):
-    recording = add_recording(mock_http, "clickpy/exception_midstream.json")
+def test_window_read_only_in_part_is_refused_although_rows_match_totals(db: Path, mock_http, frozen_now):
+    recording = add_recording(mock_http, "clickpy/truncated_read.json")
+    answer = json.loads(recording["response"]["body_text"])
+    assert sum(row["downloads"] for row in answer["data"]) == answer["totals"]["downloads"]
+
+    result = backfill(db, [TENSORFLOW], pypi, since="2023-01-01")
+
+    assert result.status == "failed"
+    assert "read 16,384 of the 24,576 rows it planned to read" in result.error
+    assert "nothing of this window was stored" in result.error
+    assert query(db, "select count(*) from observations") == [(0,)]
+
+
+def test_rows_that_do_not_count_the_totals_days_are_refused():
+    answer = answer_of("clickpy/torch_2025-11-09_2026-11-22.json")
+    twice = {**answer, "data": answer["data"] + answer["data"][-1:], "rows": answer["rows"] + 1}
+    parsed = clickhouse.parse_answer(json.dumps(twice), None, "test")
+    with pytest.raises(clickhouse.PayloadError, match="out of order"):
+        clickhouse.complete_days(parsed, "date", "downloads", date(2025, 11, 9), date(2026, 11, 22), "test")
+    short_days = {**answer, "totals": {**answer["totals"], "days": answer["totals"]["days"] + 1}}
+    parsed = clickhouse.parse_answer(json.dumps(short_days), None, "test")
+    with pytest.raises(clickhouse.PayloadError, match=r"378 daily rows sum to .* but the totals row counts 379 days"):
+        clickhouse.complete_days(parsed, "date", "downloads", date(2025, 11, 9), date(2026, 11, 22), "test")
+
+
+def test_exception_in_a_200_body_is_refused_and_nothing_stored(db: Path, mock_http, frozen_now):
+    recording = load_recording("clickpy/exception_midstream.json")
     with pytest.raises(clickhouse.PayloadError, match="TIMEOUT_EXCEEDED"):
-        clickhouse.parse_rows(recording["response"]["body_text"], "test")
+        clickhouse.parse_answer(recording["response"]["body_text"], None, "test")
+    add_recording(mock_http, "clickpy/exception_midstream.json")
+    jax = Project("jax", "JAX", "jax-ml/jax", ("jax",), "jax", "jax")
+
+    result = backfill(db, [jax], pypi, since="2023-05-24")
+
+    assert result.status == "failed" and "TIMEOUT_EXCEEDED" in result.error
+    assert query(db, "select count(*) from observations") == [(0,)]
+
+
+def test_exception_key_of_older_servers_and_a_cut_document_are_refused():
+    answer = answer_of("clickpy/torch_2025-11-09_2026-11-22.json")
+    older = {"meta": answer["meta"], "data": answer["data"][:3], "rows": 3, "exception": "Code: 159. Timeout"}
+    with pytest.raises(clickhouse.PayloadError, match="failed while streaming"):
+        clickhouse.parse_answer(json.dumps(older), None, "test")
+    text = load_recording("clickpy/torch_2025-11-09_2026-11-22.json")["response"]["body_text"]
+    with pytest.raises(clickhouse.PayloadError, match="not one JSON document"):
+        clickhouse.parse_answer(text[: len(text) // 2], None, "test")
+    without_totals = {key: value for key, value in answer.items() if key != "totals"}
+    with pytest.raises(clickhouse.PayloadError, match="no totals row"):
+        clickhouse.parse_answer(json.dumps(without_totals), None, "test")
 
 
 def test_quota_exceeded_stops_the_backfill_for_the_hour(db: Path, mock_http, frozen_now):
@@ -104,9 +150,10 @@ def test_quota_exceeded_stops_the_backfill_for_the_hour(db: Path, mock_http, fro
 
 
 def test_result_at_the_row_cap_is_treated_as_cut_short():
-    body = "\n".join(json.dumps({"date": "2020-01-01", "downloads": 1}) for _ in range(1000))
+    answer = answer_of("clickpy/torch_2025-11-09_2026-11-22.json")
+    capped = {**answer, "data": answer["data"][:1] * 1000, "rows": 1000}
     with pytest.raises(clickhouse.PayloadError, match="result cap"):
-        clickhouse.parse_rows(body, "test")
+        clickhouse.parse_answer(json.dumps(capped), None, "test")
 
 
 def test_gharchive_backfill_counts_star_events_under_all_names_up_to_the_cutoff(db: Path, mock_http, frozen_now):
@@ -120,9 +167,25 @@ def test_gharchive_backfill_counts_star_events_under_all_names_up_to_the_cutoff(
     assert result.status == "ok", result.error
     assert result.requests_made == 3
     assert "google%2Fjax" in mock_http.calls[0].request.url
+    served = [answer_of(f"gharchive/{path.name}") for path in sorted((FIXTURES / "gharchive").glob("jax_*.json"))]
+    assert query(db, "select sum(value) from observations where metric = 'stars_given_gharchive'") == [
+        (sum(a["totals"]["stars"] for a in served),)
+    ]
     first, last = query(db, "select min(date), max(date) from github_star_events_daily")[0]
     assert first >= date(2018, 10, 1) and last < date(2025, 5, 23)
     assert backfill(db, [JAX], github).requests_made == 0, "done windows are not fetched again"
+
+
+def test_gharchive_window_cut_short_is_refused_like_clickpy(db: Path, mock_http, frozen_now):
+    name = "gharchive/jax_2023-09-05_2025-05-23.json"
+    answer = answer_of(name)
+    cut = {**answer, "data": answer["data"][:-10], "rows": answer["rows"] - 10}  # totals still count every day
+    add_recording(mock_http, name, body=fakeapi.clickhouse_json(cut))
+
+    result = backfill(db, [JAX], github, since="2023-09-05")
+
+    assert result.status == "failed" and "cut short" in result.error
+    assert query(db, "select count(*) from observations where metric = 'stars_given_gharchive'") == [(0,)]
 
 
 def test_cli_backfill_requires_a_source(capsys):

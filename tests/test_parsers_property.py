@@ -126,13 +126,32 @@ def test_arxiv_feed_parser(text, cut, junk):
 
 
 CLICKPY = body("clickpy/torch_2023-05-24_2025-11-09.json")
+CLICKPY_SUMMARY = load_recording("clickpy/torch_2023-05-24_2025-11-09.json")["response"]["headers"][
+    "X-ClickHouse-Summary"
+]
 
 
 @SETTINGS
 @given(text=st.text(max_size=300), cut=st.integers(0, 2000), junk=st.text(max_size=30))
-def test_clickhouse_rows_parser(text, cut, junk):
+def test_clickhouse_answer_parser(text, cut, junk):
     for candidate in (text, CLICKPY[:cut], CLICKPY[:cut] + junk + CLICKPY[cut : cut + 500]):
-        assert_clear(lambda c=candidate: clickhouse.parse_rows(c, "test"), lambda rows: isinstance(rows, list))
+        for summary in (None, CLICKPY_SUMMARY, junk):
+            assert_clear(
+                lambda c=candidate, s=summary: clickhouse.parse_answer(c, s, "test"),
+                lambda answer: isinstance(answer.rows, list) and isinstance(answer.totals, dict),
+            )
+
+
+@SETTINGS
+@given(data=st.data())
+def test_clickhouse_window_check(data):
+    payload = mutate(json.loads(CLICKPY), data) if data.draw(st.booleans()) else data.draw(json_values)
+
+    def window() -> list:
+        answer = clickhouse.parse_answer(json.dumps(payload), CLICKPY_SUMMARY, "test")
+        return clickhouse.complete_days(answer, "date", "downloads", date(2023, 5, 24), date(2025, 11, 9), "test")
+
+    assert_clear(window, lambda days: all(isinstance(day, date) and value >= 0 for day, value in days))
 
 
 @SETTINGS

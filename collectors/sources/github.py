@@ -218,23 +218,23 @@ def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> N
 # --- backfill from GH Archive ----------------------------------------------------------------------------
 
 
-def fetch_gharchive_window(client: HttpClient, names: list[str], first: date, end: date) -> list[dict]:
+def fetch_gharchive_window(client: HttpClient, names: list[str], first: date, end: date) -> clickhouse.Answer:
     base = base_url(GHARCHIVE_URL_ENV, DEFAULT_GHARCHIVE_URL)
     array = "[" + ",".join("'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'" for name in names) + "]"
     params = {"names": array, "d0": first.isoformat(), "d1": end.isoformat()}
     return clickhouse.query(client, base, GHARCHIVE_USER, "gharchive_daily_stars", params)
 
 
-def parse_gharchive(rows: list[dict], repo: str, names: list[str]) -> list[Observation]:
+def parse_gharchive(
+    answer: clickhouse.Answer, repo: str, names: list[str], first: date, end: date
+) -> list[Observation]:
+    """Star events per day of [first, end), once the answer's totals row proves the rows complete."""
     origin = f"GH Archive github_events WatchEvent on {DEFAULT_GHARCHIVE_URL}; names={','.join(names)}"
-    out = []
-    for row in rows:
-        try:
-            day = date.fromisoformat(str(row["day"]))
-        except (KeyError, ValueError):
-            raise PayloadError(f"GH Archive {repo}: row {row!r} has no day") from None
-        out.append(Observation(NAME, repo, GHARCHIVE_METRIC, day, 1, clickhouse.as_int(row.get("stars"), repo), origin))
-    return out
+    where = f"GH Archive {repo} {first}..{end}"
+    return [
+        Observation(NAME, repo, GHARCHIVE_METRIC, day, 1, stars, origin)
+        for day, stars in clickhouse.complete_days(answer, "day", "stars", first, end, where)
+    ]
 
 
 def backfill(ctx: Context) -> Outcome:
@@ -274,7 +274,7 @@ def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str]
         ctx,
         outcome,
         windows,
-        lambda start, end: parse_gharchive(fetch_gharchive_window(client, names, start, end), repo, names),
+        lambda start, end: parse_gharchive(fetch_gharchive_window(client, names, start, end), repo, names, start, end),
         (NAME, repo, GHARCHIVE_METRIC),
         "gharchive_through",
         f"GH Archive {repo}",

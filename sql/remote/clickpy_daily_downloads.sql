@@ -1,1 +1,1 @@
-SELECT date, sum(count) AS downloads FROM pypi.pypi_downloads_per_day WHERE project = {pkg:String} AND date >= {d0:Date} AND date < {d1:Date} GROUP BY date ORDER BY date FORMAT JSONEachRow
+SELECT date, sum(count) AS downloads, uniqExact(date) AS days FROM pypi.pypi_downloads_per_day WHERE project = {pkg:String} AND date >= {d0:Date} AND date < {d1:Date} GROUP BY date WITH TOTALS ORDER BY date FORMAT JSON

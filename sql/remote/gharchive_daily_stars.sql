@@ -1,1 +1,1 @@
-SELECT toDate(created_at, 'UTC') AS day, count() AS stars FROM github_events WHERE event_type = 'WatchEvent' AND repo_name IN {names:Array(String)} AND created_at >= {d0:Date} AND created_at < {d1:Date} GROUP BY day ORDER BY day FORMAT JSONEachRow
+SELECT toDate(created_at, 'UTC') AS day, count() AS stars, uniqExact(day) AS days FROM github_events WHERE event_type = 'WatchEvent' AND repo_name IN {names:Array(String)} AND created_at >= {d0:Date} AND created_at < {d1:Date} GROUP BY day WITH TOTALS ORDER BY day FORMAT JSON
