@@ -310,11 +310,14 @@ def claim_evidence(db: str, claim_id: str) -> pd.DataFrame:
     return _dated(
         read(
             """
+            with evidence as materialized (
+                select * from claim_evidence where claim_id = ?
+            )
             select e.project_id, e.date, e.window_days, e.value, e.per_day, e.unit_days, e.unit_label, e.is_level,
                 e.denominator, e.origin, e.role, v.label
-            from claim_evidence as e
-            join claim_coverage as v using (claim_id, rung)
-            where e.claim_id = ? and v.chosen
+            from evidence as e
+            join claim_coverage_of('evidence') as v using (claim_id, rung)
+            where v.chosen
             order by e.project_id, e.date
             """,
             [claim_id],

@@ -1,9 +1,9 @@
 """DuckLake beside the single file, in one run: page query times, the write rate, and two writers at once.
 
-Run: .venv/bin/python bench/lake.py [--projects 200] [--years 10] [--repeat 5] [--rows 100000]
+Run: .venv/bin/python bench/lake.py [--scale 3m|30m] [--repeat 5] [--rows 100000]
 Starts a throwaway PostgreSQL (Debian's postgresql; tests/postgres.py) for the catalog and keeps the lake's data
-under a temp directory. The scale data are bench/scale_db.py's synthetic rows, loaded into both stores; the two
-collectors read the recorded answers of every API from the test suite's replay (tests/fakeapi.py).
+under a temp directory. The scale data are bench/scale_db.py's database (built when absent), copied into the lake;
+the two collectors read the recorded answers of every API from the test suite's replay (tests/fakeapi.py).
 """
 
 from __future__ import annotations
@@ -50,11 +50,12 @@ for batch in range(batches):
 
 def load_scale_rows(file: Path, lake_db: DuckLake, projects: int) -> float:
     """Copy the scale file's observations into the lake in one transaction; returns seconds."""
-    inputs.init_db(lake_db, scale_db.scale_projects(projects))
+    inputs.init_db(lake_db, scale_db.all_projects(projects))
     started = time.perf_counter()
     with store.connect(lake_db) as conn:
         conn.execute(f"attach '{file}' as scale (read_only)")
         conn.execute("insert into observation select * from scale.observation")
+        conn.execute("insert into subject_event select * from scale.subject_event")
         conn.execute("detach scale")
         store.refresh_summaries(conn)
     return time.perf_counter() - started
@@ -166,19 +167,17 @@ def print_table(title: str, values: dict[str, object]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=200)
-    parser.add_argument("--years", type=int, default=10)
+    scale_db.add_scale_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rows", type=int, default=100_000, help="rows per upsert batch")
     args = parser.parse_args()
+    file = scale_db.ensure(args.scale, args.db)
     with tempfile.TemporaryDirectory() as folder, postgres.throwaway_server() as server:
-        file = Path(folder) / "scale.duckdb"
-        built = scale_db.build(file, projects=args.projects, years=args.years)
         lake_db = DuckLake(server.create_database("bench"), f"{folder}/lake/")
-        load_seconds = load_scale_rows(file, lake_db, args.projects)
-        rows = built["rows"]
-        print(f"{rows:,} observations ({args.projects} projects x {args.years} years); "
-              f"file {built['seconds']:.1f} s to build, lake {load_seconds:.1f} s to load "
+        load_seconds = load_scale_rows(file, lake_db, scale_db.SCALES[args.scale])
+        with store.connect(file, read_only=True) as conn:
+            rows = conn.execute("select count(*) from observation").fetchone()[0]
+        print(f"{rows:,} observations ({file}); the lake took {load_seconds:.1f} s to load them "
               f"({rows / load_seconds:,.0f} rows/s)\n")  # fmt: skip
 
         pages = {"file": page_times(file, args.repeat), "lake": page_times(lake_db, args.repeat)}

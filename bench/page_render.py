@@ -1,7 +1,7 @@
 """Page render: the real app on the scale database in headless Chromium, time until each page's charts
 and tables are drawn.
 
-Run: .venv/bin/python bench/page_render.py [--db bench/results/scale.duckdb] [--repeat 3]
+Run: .venv/bin/python bench/page_render.py [--scale 3m|30m] [--db PATH] [--repeat 3]
 Needs Debian's chromium (`apt-get install chromium`). Target: under 2 seconds per page.
 """
 
@@ -22,6 +22,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import scale_db  # noqa: E402
+
 from app.pages import PAGES  # noqa: E402  the router's own list of pages
 
 TARGET_SECONDS = 2.0
@@ -36,23 +38,20 @@ DRAWN = """() => {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=Path("bench/results/scale.duckdb"))
+    scale_db.add_scale_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
         sys.exit("no chromium: apt-get install chromium")
-    if not args.db.exists():
-        import scale_db
-
-        scale_db.build(args.db)
+    db = scale_db.ensure(args.scale, args.db)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "ECOTRENDS_DB": str(args.db.resolve())},
+        cwd=ROOT, env={**os.environ, "ECOTRENDS_DB": str(db.resolve())},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -1,6 +1,6 @@
 """Query latency on the scale database: every published view, and the queries behind every app page.
 
-Run: .venv/bin/python bench/query_latency.py [--db bench/results/scale.duckdb] [--repeat 5]
+Run: .venv/bin/python bench/query_latency.py [--scale 3m|30m] [--db PATH] [--repeat 5]
 Builds the scale database first when it is absent (bench/scale_db.py). Prints the median of repeated runs
 beside a plain scan of the same rows; the target is every page's queries together under 100 ms.
 """
@@ -8,6 +8,7 @@ beside a plain scan of the same rows; the target is every page's queries togethe
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -20,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import scale_db
 
 from collectors import store
+from collectors.claims import CLAIMS_FILE
 
 TARGET_MS = 100.0
-FIVE = tuple(f"p{i:03d}" for i in range(5))
 
 
 def median_ms(call: Callable[[], object], repeat: int) -> float:
@@ -35,39 +36,52 @@ def median_ms(call: Callable[[], object], repeat: int) -> float:
 
 
 def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
-    """The uncached queries each page runs, as the page calls them (five projects chosen)."""
-    q = {name: getattr(queries, name).__wrapped__ for name in (
-        "projects", "overview", "freshness", "claim_checks", "subjects", "series", "series_group", "breaks",
-        "star_history",
-        "star_events", "arxiv_denominator", "trends_requests", "trends_series", "holdings", "recent_runs",
-        "coverage", "published_views",
-    )}  # fmt: skip
-    db = "bench"
+    """The uncached queries each page of app/pages.py runs on its first load, as the page calls them: the
+    default projects (the eight most-starred), the default series and request, the first claim's evidence, and on
+    "Check an article" the whole register judged as if it were a new article's claims."""
+    from app import ui
 
-    def series(key: str) -> Callable[[], object]:
-        return lambda: (q["subjects"](db), q["series"](db, key, FIVE))
+    db = "bench"
+    q = {name: getattr(queries, name).__wrapped__ for name in (
+        "projects", "freshness", "headlines", "signals", "claim_checks", "series", "series_group", "breaks",
+        "claim_evidence", "milestones", "judge_register", "star_history", "star_events", "arxiv_denominator",
+        "trends_requests", "trends_series", "holdings", "recent_runs", "coverage", "published_views",
+    )}  # fmt: skip
+    chosen = tuple(ui.default_projects(db, list(q["projects"](db)["project_id"])))
+    checks = q["claim_checks"](db)
+    judged = checks[checks["evidence_source"].notna()].iloc[0]
+    register = CLAIMS_FILE.read_text(encoding="utf-8")
+    requests = q["trends_requests"](db)
+    request = requests.iloc[0] if not requests.empty else None
+
+    def head() -> list[Callable[[], object]]:
+        """What every source page reads first: the projects and the signals that rank the default ones."""
+        return [lambda: q["projects"](db), lambda: q["signals"](db)]
+
+    def breaks(source: str, *metrics: str) -> list[Callable[[], object]]:
+        return [lambda metric=metric: q["breaks"](db, source, metric) for metric in metrics]
 
     return {
-        "Overview": [lambda: q["projects"](db), lambda: q["overview"](db), lambda: q["freshness"](db),
-                     lambda: q["claim_checks"](db)],
-        "Compare": [lambda: q["projects"](db), series("stars"), lambda: q["breaks"](db, "github", "stars"),
+        "Overview": [*head(), lambda: q["freshness"](db), lambda: q["headlines"](db), lambda: q["claim_checks"](db)],
+        "Compare": [*head(), lambda: q["series"](db, "stars", chosen), *breaks("github", "stars"),
                     lambda: q["claim_checks"](db)],
-        "GitHub": [lambda: q["projects"](db), series("stars"), lambda: q["star_history"](db, FIVE),
-                   lambda: q["star_events"](db, FIVE), lambda: q["breaks"](db, "github", "stars"),
-                   lambda: q["breaks"](db, "github", "stars_given_retained"),
-                   lambda: q["breaks"](db, "github", "stars_given_gharchive")],
-        "PyPI": [lambda: q["projects"](db), lambda: q["subjects"](db),
-                 lambda: q["series_group"](db, ("downloads", "downloads_mirrors", "downloads_clickpy",
-                                                "downloads_snapshot"), FIVE),
-                 lambda: q["breaks"](db, "pypi", "downloads_without_mirrors")],
-        "arXiv": [lambda: q["projects"](db), lambda: q["subjects"](db),
-                  lambda: q["series_group"](db, ("arxiv", "arxiv_share"), FIVE),
-                  lambda: q["arxiv_denominator"](db), lambda: q["breaks"](db, "arxiv", "papers_mentioning")],
-        "Trends": [lambda: q["projects"](db), lambda: q["trends_requests"](db),
-                   lambda: q["trends_series"](db, "synthetic", "day", FIVE),
-                   lambda: q["breaks"](db, "trends", "interest")],
-        "Claims": [lambda: q["claim_checks"](db), lambda: q["projects"](db), series("stars"),
-                   lambda: q["breaks"](db, "github", "stars")],
+        "Claims": [lambda: q["claim_checks"](db), lambda: q["projects"](db),
+                   lambda: q["claim_evidence"](db, judged["claim_id"]),
+                   *breaks(judged["evidence_source"], judged["evidence_metric"]), lambda: q["milestones"](db)],
+        "Check an article": [lambda: q["projects"](db), lambda: q["judge_register"](db, register)],
+        "GitHub": [*head(), lambda: q["series"](db, "stars", chosen), lambda: q["star_history"](db, chosen),
+                   lambda: q["star_events"](db, chosen),
+                   *breaks("github", "stars", "stars_given_retained", "stars_given_gharchive")],
+        "PyPI": [*head(), lambda: q["series_group"](db, ("downloads", "downloads_mirrors", "downloads_clickpy",
+                                                         "downloads_snapshot"), chosen),
+                 *breaks("pypi", "downloads_without_mirrors", "downloads_with_mirrors", "downloads_clickpy",
+                         "downloads")],
+        "arXiv": [*head(), lambda: q["series_group"](db, ("arxiv", "arxiv_share"), chosen),
+                  lambda: q["series"](db, "papers", chosen), *breaks("arxiv", "papers_mentioning"),
+                  lambda: q["arxiv_denominator"](db)],
+        "Trends": [*head(), lambda: q["trends_requests"](db), *breaks("trends", "interest"),
+                   *([lambda: q["trends_series"](db, request["timeframe"], request["resolution"], chosen)]
+                     if request is not None else [])],
         "Data": [lambda: q["holdings"](db), lambda: q["recent_runs"](db), lambda: q["coverage"](db),
                  lambda: q["published_views"](db)],
     }  # fmt: skip
@@ -75,17 +89,17 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=Path("bench/results/scale.duckdb"))
+    scale_db.add_scale_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    if not args.db.exists():
-        args.db.parent.mkdir(parents=True, exist_ok=True)
-        print("building the scale database…", file=sys.stderr)
-        scale_db.build(args.db)
-    os.environ["ECOTRENDS_DB"] = str(args.db)
+    db = scale_db.ensure(args.scale, args.db)
+    os.environ["ECOTRENDS_DB"] = str(db)
     from app import queries
 
-    with store.connect(args.db, read_only=True) as conn:
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("streamlit")]:
+        logging.getLogger(name).setLevel(logging.ERROR)  # bare mode warns on every cached call
+
+    with store.connect(db, read_only=True) as conn:
         rows = conn.execute("select count(*) from observation").fetchone()[0]
         scan = median_ms(lambda: conn.execute("select count(*), sum(value) from observation").fetchall(), args.repeat)
         views = sorted(r[0] for r in conn.execute(
@@ -93,7 +107,7 @@ def main() -> None:
         view_ms = {v: median_ms(lambda v=v: conn.execute(f'select count(*) from (select * from "{v}")').fetchall(),
                                 args.repeat) for v in views}  # fmt: skip
 
-    print(f"scale database: {rows:,} observations ({args.db})")
+    print(f"scale database: {rows:,} observations, {db.stat().st_size / 1e6:,.0f} MB ({db})")
     print(f"plain scan of every observation (count, sum): {scan:.1f} ms\n")
     print("| published view (full evaluation) | median ms | x plain scan |\n|---|---:|---:|")
     for view, ms in sorted(view_ms.items(), key=lambda item: -item[1]):

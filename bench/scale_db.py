@@ -1,91 +1,142 @@
-"""Build the benchmark's scale database: 200 projects, ten years of daily data in every source.
+"""Build the benchmark's scale database: the tracked projects with their shipped history, and beside them
+synthetic projects with ten years of daily data in every source.
 
-Every generated row is marked synthetic in `origin`; the file lives apart from the real database.
-Run: .venv/bin/python bench/scale_db.py [--out bench/results/scale.duckdb] [--projects 200] [--years 10]
+`--scale 3m` (200 synthetic projects, about 3 million observations) or `--scale 30m` (2,000 projects, about 30
+million). The real projects and their seed stay in, so the claims are judged on real evidence among millions of
+other rows (their verdicts must match a database holding the seed alone). Every generated row is marked synthetic
+in `origin`; the file lives apart from the real database.
+
+Run: .venv/bin/python bench/scale_db.py [--scale 3m|30m] [--out PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collectors import inputs, store
+from collectors import inputs, seed, store
 from collectors.config import Project
+from collectors.projects import load_projects
 
 ORIGIN = "synthetic benchmark row (bench/scale_db.py)"
+LAST_DAY = "2026-11-21"
+SCALES = {"3m": 200, "30m": 2000}  # synthetic projects; ten years of daily data each
+RESULTS = Path(__file__).resolve().parent / "results"
+
+# One statement per source, so that a build holds one source's rows in memory at a time. Rows come ordered by
+# subject and day, as a backfill writes them. {projects} and {days} are filled in; the placeholders in format()
+# are DuckDB's.
+DAILY = {
+    "github stars": """
+        select 'github', format('org{{:04d}}/repo{{:04d}}', i, i), 'stars', day, 0,
+               1000 + i * 50 + {days} - (date '{last}' - day), '{origin}', now()::timestamp, null""",
+    "github stars given": """
+        select 'github', format('org{{:04d}}/repo{{:04d}}', i, i), 'stars_given_retained', day, 1,
+               (hash(i, day) % 20)::double, '{origin}', now()::timestamp, null""",
+    "pypi downloads": """
+        select 'pypi', format('pkg{{:04d}}', i), 'downloads_without_mirrors', day, 1,
+               (10000 + hash(i, day) % 5000)::double, '{origin}', now()::timestamp, null""",
+    "trends interest": """
+        select 'trends', format('term {{:04d}}', i), 'interest', day, 1, (hash(day, i) % 101)::double,
+               '{origin}', now()::timestamp, null""",
+}
+MONTHLY = """
+    select 'arxiv', format('p{{:04d}}', i), 'papers_mentioning', month_end, day(month_end),
+           (hash(i, month_end) % 300)::double, '{origin}', now()::timestamp, null"""
 
 
-def scale_projects(count: int) -> list[Project]:
+def synthetic_projects(count: int) -> list[Project]:
     return [
-        Project(f"p{i:03d}", f"Project {i:03d}", f"org{i:03d}/repo{i:03d}", (f"pkg{i:03d}",), f"phrase {i:03d}",
-                f"term {i:03d}")
+        Project(f"p{i:04d}", f"Project {i:04d}", f"org{i:04d}/repo{i:04d}", (f"pkg{i:04d}",), f"phrase {i:04d}",
+                f"term {i:04d}")
         for i in range(count)
     ]  # fmt: skip
 
 
+def all_projects(synthetic: int) -> list[Project]:
+    """The tracked projects (data/projects.toml) and the synthetic ones beside them."""
+    return [*load_projects(), *synthetic_projects(synthetic)]
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
-    """Generate the rows inside DuckDB (fast, deterministic) through the real schema; returns timings."""
+    """Generate the rows inside DuckDB (fast, deterministic) through the real schema; returns what it cost."""
     if path.exists():
         path.unlink()
     started = time.perf_counter()
-    inputs.init_db(path, scale_projects(projects))
+    inputs.init_db(path, all_projects(projects))
+    seed.load(path)
     days = years * 365
+    fill = {"projects": projects, "days": days, "last": LAST_DAY, "origin": ORIGIN}
     with store.connect(path) as conn:
-        conn.execute(
-            f"""
-            insert into observation
-            with p as (select range as i from range({projects})),
-                 d as (select (date '2026-11-21' - range::integer) as day from range({days}))
-            -- GitHub: a daily star level and daily retained stars given
-            select 'github', format('org{{:03d}}/repo{{:03d}}', i, i), 'stars', day, 0,
-                   1000 + i * 50 + (date '2026-11-21' - day) * -1 + {days}, '{ORIGIN}', now()::timestamp, null
-            from p, d
-            union all
-            select 'github', format('org{{:03d}}/repo{{:03d}}', i, i), 'stars_given_retained', day, 1,
-                   (hash(i, day) % 20)::double, '{ORIGIN}', now()::timestamp, null
-            from p, d
-            -- PyPI: daily downloads without mirrors
-            union all
-            select 'pypi', format('pkg{{:03d}}', i), 'downloads_without_mirrors', day, 1,
-                   (10000 + hash(i, day) % 5000)::double, '{ORIGIN}', now()::timestamp, null
-            from p, d
-            -- Trends: daily interest
-            union all
-            select 'trends', format('term {{:03d}}', i), 'interest', day, 1, (hash(day, i) % 101)::double,
-                   '{ORIGIN}', now()::timestamp, null
-            from p, d
-            """
-        )
+        for statement in DAILY.values():
+            conn.execute(
+                f"""
+                insert into observation
+                with p as (select range as i from range({projects})),
+                     d as (select (date '{LAST_DAY}' - range::integer) as day from range({days}))
+                {statement.format(**fill)}
+                from p, d
+                order by i, day
+                """
+            )
         conn.execute(
             f"""
             insert into observation
             with p as (select range as i from range({projects})),
                  m as (select last_day(date '2026-10-01' - to_months(range)) as month_end from range({years * 12}))
-            select 'arxiv', format('p{{:03d}}', i), 'papers_mentioning', month_end, day(month_end),
-                   (hash(i, month_end) % 300)::double, '{ORIGIN}', now()::timestamp, null
+            {MONTHLY.format(**fill)}
             from p, m
-            union all
-            select 'arxiv', 'deep-learning', 'papers_total', month_end, day(month_end), 12000, '{ORIGIN}',
-                   now()::timestamp, null
-            from m
+            order by i, month_end
             """
         )
         store.refresh_summaries(conn)
         conn.execute("checkpoint")
         rows = conn.execute("select count(*) from observation").fetchone()[0]
-    return {"rows": rows, "seconds": time.perf_counter() - started, "bytes": path.stat().st_size}
+    return {
+        "rows": rows, "seconds": time.perf_counter() - started, "bytes": path.stat().st_size,
+        "peak_mb": peak_memory_mb(),
+    }  # fmt: skip
+
+
+def default_path(scale: str) -> Path:
+    return RESULTS / ("scale.duckdb" if scale == "3m" else f"scale-{scale}.duckdb")
+
+
+def ensure(scale: str, path: Path | None = None) -> Path:
+    """The scale database of this size, built first when it is absent (the other benchmarks call this)."""
+    path = path or default_path(scale)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"building the {scale} scale database (bench/scale_db.py)…", file=sys.stderr)
+        build(path, SCALES[scale])
+    return path
+
+
+def add_scale_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scale", choices=sorted(SCALES), default="3m", help="size of the scale database")
+    parser.add_argument("--db", type=Path, help="scale database to use (default: bench/results/ by --scale)")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("bench/results/scale.duckdb"))
-    parser.add_argument("--projects", type=int, default=200)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="3m")
+    parser.add_argument("--out", type=Path)
     parser.add_argument("--years", type=int, default=10)
     args = parser.parse_args()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    result = build(args.out, args.projects, args.years)
-    print(f"{result['rows']:,} observations in {result['seconds']:.1f} s, {result['bytes'] / 1e6:.0f} MB: {args.out}")
+    out = args.out or default_path(args.scale)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result = build(out, SCALES[args.scale], args.years)
+    print(
+        f"{result['rows']:,} observations in {result['seconds']:.1f} s, {result['bytes'] / 1e6:.0f} MB, "
+        f"peak memory {result['peak_mb']:.0f} MB: {out}"
+    )

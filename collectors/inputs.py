@@ -182,17 +182,20 @@ def judge_unregistered(conn: duckdb.DuckDBPyConnection, articles: Sequence[Artic
 
 
 def _insert_register(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article], claims: Sequence[Claim]) -> None:
-    conn.executemany(
-        "insert into claim_article values (?, ?, ?, ?, ?, ?)",
-        [[a.id, a.file, a.title, a.author, a.published, a.published_basis] for a in articles],
-    )
-    conn.executemany(
-        "insert into claim values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            [c.id, ordinal, c.article, c.location, c.statement, c.kind, list(c.subjects), list(c.alternatives),
-             c.top, list(c.relative_to), c.source, c.metric, c.period_start, c.period_end, c.claimed_value,
-             c.claimed_month, c.unit, c.tolerance, c.direction, c.unmeasured, c.check, c.reason, c.proxy,
-             list(c.contradicts)]
-            for ordinal, c in enumerate(claims, start=1)
-        ],
-    )  # fmt: skip
+    """One statement per table: the Check page judges an article on every edit, and a statement per claim cost
+    more than judging them."""
+    _insert_rows(conn, "claim_article", [
+        [a.id, a.file, a.title, a.author, a.published, a.published_basis] for a in articles
+    ])  # fmt: skip
+    _insert_rows(conn, "claim", [
+        [c.id, ordinal, c.article, c.location, c.statement, c.kind, list(c.subjects), list(c.alternatives), c.top,
+         list(c.relative_to), c.source, c.metric, c.period_start, c.period_end, c.claimed_value, c.claimed_month,
+         c.unit, c.tolerance, c.direction, c.unmeasured, c.check, c.reason, c.proxy, list(c.contradicts)]
+        for ordinal, c in enumerate(claims, start=1)
+    ])  # fmt: skip
+
+
+def _insert_rows(conn: duckdb.DuckDBPyConnection, table: str, rows: list[list[object]]) -> None:
+    if rows:
+        row = "(" + ", ".join("?" for _ in rows[0]) + ")"
+        conn.execute(f"insert into {table} values " + ", ".join(row for _ in rows), [v for r in rows for v in r])

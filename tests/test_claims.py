@@ -129,6 +129,8 @@ def test_share_of_all_deep_learning_papers(db, tmp_path):
     assert result["dl"][0] == "contradicted"
     assert result["dl"][1] == pytest.approx(7.2)
     assert "named in 864 of 12,000 papers: 7.20%" in result["dl"][2]
+    shares = evidence_as_project_series_gives_it(db)
+    assert shares and all(denominator == 1000 for *_, denominator, _, _ in shares), "each month with all its papers"
 
 
 def test_comparison_and_growth(db, tmp_path):
@@ -403,3 +405,52 @@ def test_on_the_shipped_history_no_data_only_where_the_seed_has_no_series_for_th
     verdicts_seen = dict(query(seeded, "select verdict, count(*) from claim_checks group by verdict"))
     assert verdicts_seen["supported"] + verdicts_seen["partly_supported"] > 15
     assert verdicts_seen["inaccurate"] + verdicts_seen["contradicted"] >= 4, "the articles are not always right"
+
+
+# claim_evidence as it is defined from the published project_series view; the view reads only the claimed projects'
+# rows of observation instead, and must give exactly these points.
+EVIDENCE_FROM_PROJECT_SERIES = """
+select c.claim_id, l.rung, s.project_id, s.role, s.position, p.date, p.window_days, p.value, p.denominator, p.origin,
+    p.date - (greatest(p.window_days, 1) - 1) // 2 between c.period_start and c.period_end as in_period
+from claim as c
+join claim_measure as m using (claim_id)
+join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric
+join claim_subjects as s on s.claim_id = c.claim_id
+join project_series as p
+    on p.project_id = s.project_id and p.source = l.source and p.metric = l.metric
+    and p.window_days between l.min_window and l.max_window
+    and p.date <= c.period_end + 366 and (c.kind = 'crossover' or p.date >= c.period_start)
+"""
+EVIDENCE_COLUMNS = (
+    "claim_id, rung, project_id, role, position, date, window_days, value, denominator, origin, in_period"
+)
+
+
+def evidence_as_project_series_gives_it(db: Path) -> list[tuple]:
+    """claim_evidence's points, checked against the definition from project_series; returns them."""
+    fast = query(db, f"select {EVIDENCE_COLUMNS} from claim_evidence order by all")
+    assert fast == query(db, f"select * from ({EVIDENCE_FROM_PROJECT_SERIES}) order by all")
+    return fast
+
+
+def test_claim_evidence_holds_exactly_the_points_project_series_gives(seeded: Path):
+    """Summed packages, the windows and periods of every rung, point for point (shares: the test above)."""
+    points = evidence_as_project_series_gives_it(seeded)
+    assert len(points) > 5000, "the seed judges claims on thousands of points"
+    assert any("more packages" in origin for *_, origin, _ in points), "TensorFlow's packages are summed"
+
+
+def test_each_claim_step_as_a_view_equals_the_step_inside_the_verdicts(seeded: Path):
+    """claim_verdicts evaluates the evidence once and hands it to the steps; the views a user queries give the
+    same rows."""
+    chosen = query(seeded, "select claim_id, rung, coverage from claim_coverage where chosen order by all")
+    in_verdicts = query(
+        seeded, "select claim_id, rung, coverage from claim_verdicts where rung is not null order by all"
+    )
+    assert chosen == in_verdicts
+    statistics = query(seeded, "select claim_id, first_quarter_mean, last_quarter_mean, change_percent from "
+                       "claim_statistics where position = 1 and change_percent is not null order by all")  # fmt: skip
+    assert statistics, "growth claims have a change on the seed"
+    growth = dict(query(seeded, "select claim_id, measured_value from claim_checks where kind = 'growth'"))
+    judged = [(claim_id, change) for claim_id, *_, change in statistics if claim_id in growth]
+    assert judged and all(growth[claim_id] == change for claim_id, change in judged)

@@ -93,22 +93,65 @@ comment on column claim_measure.metric is 'Metric of the measure.';
 comment on column claim_measure.is_proxy is 'True when it is an uncheckable claim''s proxy.';
 
 create or replace view claim_evidence as
+with reads as (
+    -- what each rung of a claim reads for each project the claim involves: a stored metric (a share reads the
+    -- mentions, and its denominator beside them)
+    select
+        c.claim_id, l.rung, s.project_id, s.role, s.position, l.is_level, l.unit_days, l.unit_label, l.source,
+        coalesce(d.share_of, l.metric) as stored_metric, d.denominator_subject, d.denominator_metric,
+        l.min_window, l.max_window, c.kind, c.period_start, c.period_end
+    from claim as c
+    join claim_measure as m using (claim_id)
+    join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric
+    join claim_subjects as s on s.claim_id = c.claim_id
+    left join source_series as d on d.source = l.source and d.metric = l.metric and d.share_of is not null
+),
+stored_keys as (
+    -- the stored series those are, by subject: the scan of observation reads only these (project_series would
+    -- sum every project's packages first, millions of rows for a handful of claims)
+    select distinct r.project_id, r.source, p.subject, r.stored_metric as metric
+    from reads as r
+    join project_subject as p on p.source = r.source and p.project_id = r.project_id
+),
+denominator_keys as (
+    select distinct source, denominator_subject as subject, denominator_metric as metric
+    from reads
+    where denominator_subject is not null
+),
+points as (
+    -- a project published as several packages (TensorFlow) counts their sum, as in project_series
+    select
+        k.project_id, o.source, o.metric, o.date, o.window_days,
+        sum(o.value) as value,
+        min(o.origin) || case when count(*) > 1 then format(' (and {} more packages)', count(*) - 1) else '' end
+            as origin
+    from observation as o
+    join stored_keys as k on k.source = o.source and k.subject = o.subject and k.metric = o.metric
+    group by k.project_id, o.source, o.metric, o.date, o.window_days
+),
+denominators as (
+    select o.source, o.subject, o.metric, o.date, o.window_days, o.value
+    from observation as o
+    join denominator_keys as k on k.source = o.source and k.subject = o.subject and k.metric = o.metric
+)
 select
-    c.claim_id, l.rung, s.project_id, s.role, s.position, l.is_level, l.unit_days, l.unit_label,
-    p.date, p.window_days, p.value, p.denominator, p.origin,
-    case when l.is_level then p.value else p.value / greatest(p.window_days, 1) end as per_day,
+    r.claim_id, r.rung, r.project_id, r.role, r.position, r.is_level, r.unit_days, r.unit_label,
+    p.date, p.window_days, p.value, t.value as denominator, p.origin,
+    case when r.is_level then p.value else p.value / greatest(p.window_days, 1) end as per_day,
     -- a count belongs to the period when the middle of its window does
-    p.date - (greatest(p.window_days, 1) - 1) // 2 between c.period_start and c.period_end as in_period
-from claim as c
-join claim_measure as m using (claim_id)
-join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric
-join claim_subjects as s on s.claim_id = c.claim_id
-join project_series as p
-    on p.project_id = s.project_id and p.source = l.source and p.metric = l.metric
-    and p.window_days between l.min_window and l.max_window
-    and p.date <= c.period_end + 366
+    p.date - (greatest(p.window_days, 1) - 1) // 2 between r.period_start and r.period_end as in_period
+from reads as r
+join points as p
+    on p.project_id = r.project_id and p.source = r.source and p.metric = r.stored_metric
+    and p.window_days between r.min_window and r.max_window
+    and p.date <= r.period_end + 366
     -- a crossover is dated from the whole history before the period; the other kinds need the period only
-    and (c.kind = 'crossover' or p.date >= c.period_start);
+    and (r.kind = 'crossover' or p.date >= r.period_start)
+left join denominators as t
+    on t.source = r.source and t.subject = r.denominator_subject and t.metric = r.denominator_metric
+    and t.date = p.date and t.window_days = p.window_days
+-- a share has a point only where all papers of the same window are known
+where r.denominator_subject is null or t.value is not null;
 
 comment on view claim_evidence is 'Every point that could judge a claim: per rung of the evidence ladder and per project the claim involves, with the per-day value of counts and whether the point belongs to the claimed period.';
 comment on column claim_evidence.claim_id is 'Claim id.';
@@ -127,9 +170,12 @@ comment on column claim_evidence.origin is 'Provenance of the value.';
 comment on column claim_evidence.per_day is 'Levels as they are; counts divided by their window, so windows of different length compare.';
 comment on column claim_evidence.in_period is 'Whether the point (the middle of its window) lies in the claimed period.';
 
-create or replace view claim_coverage as
+-- The steps after claim_evidence are table macros over it, so that claim_verdicts reads the evidence once (a
+-- materialized CTE handed to each step by name) while claim_coverage, claim_statistics and claim_crossings stay
+-- views a user can query on their own.
+create or replace macro claim_coverage_of(evidence_table) as table
 with rungs as (
-    select c.claim_id, l.rung, l.label, c.period_start, c.period_end, m.is_proxy
+    select c.claim_id, l.rung, l.label, l.source, l.metric, c.period_start, c.period_end, m.is_proxy
     from claim as c
     join claim_measure as m using (claim_id)
     join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric
@@ -139,7 +185,7 @@ spans as (
         e.claim_id, e.rung, e.project_id,
         greatest(min(e.date - greatest(e.window_days, 1) + 1), any_value(r.period_start)) as covered_from,
         least(max(e.date), any_value(r.period_end)) as covered_to
-    from claim_evidence as e
+    from query_table(evidence_table) as e
     join rungs as r using (claim_id, rung)
     where e.in_period
     group by e.claim_id, e.rung, e.project_id
@@ -147,7 +193,7 @@ spans as (
 per_rung as (
     -- a rung covers a claim as far as it covers its worst-covered project (a proxy: its best-covered one)
     select
-        r.claim_id, r.rung, r.label,
+        r.claim_id, r.rung, r.label, r.source as evidence_source, r.metric as evidence_metric,
         case when any_value(r.is_proxy) then max(coalesce(s.covered_to - s.covered_from + 1, 0))
              else min(coalesce(s.covered_to - s.covered_from + 1, 0)) end
             / (any_value(r.period_end) - any_value(r.period_start) + 1) as coverage,
@@ -157,7 +203,7 @@ per_rung as (
     from rungs as r
     join claim_subjects as cs on cs.claim_id = r.claim_id
     left join spans as s on s.claim_id = r.claim_id and s.rung = r.rung and s.project_id = cs.project_id
-    group by r.claim_id, r.rung, r.label
+    group by r.claim_id, r.rung, r.label, r.source, r.metric
 )
 select
     *,
@@ -167,54 +213,85 @@ select
     ) as chosen
 from per_rung;
 
+create or replace view claim_coverage as
+select * from claim_coverage_of('claim_evidence');
+
 comment on view claim_coverage is 'How much of each claim''s period each rung of the evidence ladder covers (for the worst-covered project the claim involves), and the rung chosen: the first that covers at least half of the period, else the one that covers most.';
 comment on column claim_coverage.claim_id is 'Claim id.';
 comment on column claim_coverage.rung is 'Rung of the evidence ladder.';
 comment on column claim_coverage.label is 'What the rung''s series is.';
+comment on column claim_coverage.evidence_source is 'Source of the rung''s series.';
+comment on column claim_coverage.evidence_metric is 'Metric of the rung''s series (in project_series).';
 comment on column claim_coverage.coverage is 'Share of the claimed period covered, 0 to 1.';
 comment on column claim_coverage.covered_from is 'First day covered for every project.';
 comment on column claim_coverage.covered_to is 'Last day covered for every project.';
 comment on column claim_coverage.missing is 'Projects with no point of this rung in the period.';
 comment on column claim_coverage.chosen is 'True for the rung the claim is judged on.';
 
-create or replace view claim_statistics as
+-- The mean of the first and of the last quarter of a series' values (in date order), the quarters as ntile(4)
+-- cuts them: n // 4 values each, the first n % 4 quarters one more; under four values, one value each.
+create or replace macro first_quarter_mean(series) as
+    list_avg(series[1:len(series) // 4 + (len(series) % 4 > 0)::integer]);
+create or replace macro last_quarter_mean(series) as
+    list_avg(series[len(series) - greatest(len(series) // 4, 1) + 1:]);
+
+create or replace macro claim_statistics_of(evidence_table, coverage_table) as table
 with points as (
     select e.*, c.claimed_value
-    from claim_evidence as e
-    join claim_coverage as v using (claim_id, rung)
+    from query_table(evidence_table) as e
+    join query_table(coverage_table) as v using (claim_id, rung)
     join claim as c using (claim_id)
     where v.chosen and e.in_period
 ),
-quartered as (
-    select *, ntile(4) over (partition by claim_id, project_id order by date) as quarter,
-        least(4, count(*) over (partition by claim_id, project_id)) as last_quarter
+per_project as (
+    select
+        claim_id, project_id,
+        any_value(role) as role,
+        any_value(position) as position,
+        any_value(rung) as rung,
+        bool_or(is_level) as is_level,
+        any_value(unit_days) as unit_days,
+        any_value(unit_label) as unit_label,
+        count(*) as points,
+        min(value) as min_value, arg_min(date, value) as min_date,
+        max(value) as max_value, arg_max(date, value) as max_date,
+        -- per-day values in date order: the means below add them in that order, so they come out the same to the
+        -- last digit however the rows reached the aggregate (a file, a lake, one thread or two)
+        list(per_day order by date, per_day) as per_day_by_date,
+        sum(value) as total_value,
+        sum(denominator) as total_denominator,
+        min(date) as first_date,
+        max(date) as last_date,
+        min(date) filter (where value >= claimed_value) as first_reached,
+        min(origin) || case when count(distinct origin) > 1
+                            then format(' (and {} more)', count(distinct origin) - 1) else '' end as origin
     from points
+    group by claim_id, project_id
+),
+means as (
+    select
+        *,
+        list_avg(per_day_by_date) as mean_per_day,
+        first_quarter_mean(per_day_by_date) as first_quarter_mean,
+        last_quarter_mean(per_day_by_date) as last_quarter_mean
+    from per_project
 )
 select
-    claim_id, project_id,
-    any_value(role) as role,
-    any_value(position) as position,
-    any_value(rung) as rung,
-    bool_or(is_level) as is_level,
-    any_value(unit_days) as unit_days,
-    any_value(unit_label) as unit_label,
-    count(*) as points,
-    min(value) as min_value, arg_min(date, value) as min_date,
-    max(value) as max_value, arg_max(date, value) as max_date,
-    avg(per_day) as mean_per_day,
-    sum(value) as total_value,
-    sum(denominator) as total_denominator,
-    min(date) as first_date,
-    max(date) as last_date,
-    avg(per_day) filter (where quarter = 1) as first_quarter_mean,
-    avg(per_day) filter (where quarter = last_quarter) as last_quarter_mean,
-    100 * (avg(per_day) filter (where quarter = last_quarter) - avg(per_day) filter (where quarter = 1))
-        / nullif(avg(per_day) filter (where quarter = 1), 0) as change_percent,
-    min(date) filter (where value >= claimed_value) as first_reached,
-    min(origin) || case when count(distinct origin) > 1 then format(' (and {} more)', count(distinct origin) - 1)
-                        else '' end as origin
-from quartered
-group by claim_id, project_id;
+    claim_id, project_id, role, position, rung, is_level, unit_days, unit_label, points, min_value, min_date,
+    max_value, max_date, mean_per_day, total_value, total_denominator, first_date, last_date, first_quarter_mean,
+    last_quarter_mean,
+    100 * (last_quarter_mean - first_quarter_mean) / nullif(first_quarter_mean, 0) as change_percent,
+    first_reached, origin
+from means;
+
+create or replace view claim_statistics as
+with evidence as materialized (
+    select * from claim_evidence
+),
+coverage as materialized (
+    select * from claim_coverage_of('evidence')
+)
+select * from claim_statistics_of('evidence', 'coverage');
 
 comment on view claim_statistics is 'Per claim and project, on the chosen rung and within the claimed period: range, mean per day, totals, the means of the first and last quarter of the points, the change between them, and the first day a level reached the claimed value.';
 comment on column claim_statistics.claim_id is 'Claim id.';
@@ -241,20 +318,21 @@ comment on column claim_statistics.change_percent is 'Change from the first to t
 comment on column claim_statistics.first_reached is 'First day the value reached the claimed value (value claims).';
 comment on column claim_statistics.origin is 'Provenance of the numbers.';
 
-create or replace view claim_crossings as
+create or replace macro claim_crossings_of(evidence_table, coverage_table) as table
 with chosen as (
-    select claim_id, rung from claim_coverage where chosen
+    select claim_id, rung from query_table(coverage_table) where chosen
 ),
 sides as (
     select e.claim_id, e.position, e.date, e.per_day, e.in_period
-    from claim_evidence as e
+    from query_table(evidence_table) as e
     join chosen using (claim_id, rung)
     join claim as c using (claim_id)
     where c.kind in ('comparison', 'crossover') and e.role = 'subject' and (e.in_period or e.date < c.period_start)
 ),
 leads as (
     -- the first subject's lead over the second on the days both have a point
-    select a.claim_id, a.date, a.in_period, a.per_day - b.per_day as lead
+    select a.claim_id, a.date, a.in_period, a.per_day - b.per_day as lead,
+        max(a.date) filter (where a.per_day - b.per_day <= 0) over (partition by a.claim_id) as last_not_ahead
     from sides as a
     join sides as b on b.claim_id = a.claim_id and b.date = a.date and b.position = 2
     where a.position = 1
@@ -267,14 +345,22 @@ summary as (
         min(date) as first_common,
         max(date) as last_common,
         arg_max(lead, date) as last_lead,
-        max(date) filter (where lead <= 0) as last_not_ahead
+        any_value(last_not_ahead) as last_not_ahead,
+        -- the day it overtook the second for good: the first common day after the last one it was not ahead
+        min(date) filter (where date > last_not_ahead) as overtaken_on
     from leads
     group by claim_id
 )
-select
-    s.*,
-    (select min(l.date) from leads as l where l.claim_id = s.claim_id and l.date > s.last_not_ahead) as overtaken_on
-from summary as s;
+select * from summary;
+
+create or replace view claim_crossings as
+with evidence as materialized (
+    select * from claim_evidence
+),
+coverage as materialized (
+    select * from claim_coverage_of('evidence')
+)
+select * from claim_crossings_of('evidence', 'coverage');
 
 comment on view claim_crossings is 'For comparisons and crossovers: on the days both subjects have a point, how often the first led, its lead on the last such day, and the day it overtook the second for good (null if it never did, or led throughout).';
 comment on column claim_crossings.claim_id is 'Claim id.';
@@ -321,18 +407,20 @@ comment on column claim_releases.first_born is 'First subject: first public rele
 comment on column claim_releases.second_born is 'Second subject: first public release, else repository creation.';
 
 create or replace view claim_verdicts as
-with chosen as materialized (
-    select v.*, l.source as evidence_source, l.metric as evidence_metric
-    from claim_coverage as v
-    join claim_measure as m using (claim_id)
-    join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric and l.rung = v.rung
-    where v.chosen
+with evidence as materialized (
+    select * from claim_evidence
+),
+coverage as materialized (
+    select * from claim_coverage_of('evidence')
+),
+chosen as materialized (
+    select * from coverage where chosen
 ),
 statistics as materialized (
-    select * from claim_statistics
+    select * from claim_statistics_of('evidence', 'coverage')
 ),
 crossings as materialized (
-    select * from claim_crossings
+    select * from claim_crossings_of('evidence', 'coverage')
 ),
 releases as materialized (
     select * from claim_releases
@@ -381,109 +469,6 @@ outpaced as (
     where role = 'relative_to'
     group by claim_id
 ),
-measured as (
-    select
-        c.claim_id,
-        case c.kind
-            when 'value' then
-                case when a.is_level then greatest(a.min_value, least(a.max_value, c.claimed_value))
-                     else a.mean_per_day * claim_rate_days(c.unit) end
-            when 'share' then
-                100 * a.total_value / nullif(case when c.metric = 'share_of_deep_learning' then a.total_denominator
-                                                  else sh.subjects_total end, 0)
-            when 'comparison' then a.mean_per_day
-            when 'rank' then a.mean_per_day
-            when 'growth' then a.change_percent
-            when 'crossover' then x.last_lead
-        end as measured_value,
-        a.is_level
-    from claim as c
-    left join first_subject as a using (claim_id)
-    left join shares as sh using (claim_id)
-    left join crossings as x using (claim_id)
-),
-judged as (
-    select
-        c.claim_id,
-        m.measured_value,
-        case
-            when c.kind = 'uncheckable' then 'uncheckable'
-            when c.kind = 'release_date' then
-                case
-                    when r.created_on is null and r.released_on is null and r.uploaded_on is null then 'no_data'
-                    when r.released_on between c.period_start and c.period_end then 'supported'
-                    when r.created_on between c.period_start and c.period_end
-                        or r.uploaded_on between c.period_start and c.period_end then 'inaccurate'
-                    else 'contradicted'
-                end
-            when c.metric = 'created' then
-                case
-                    when r.first_born is null or r.second_born is null then 'no_data'
-                    when r.first_born > r.second_born then 'supported'
-                    else 'contradicted'
-                end
-            when v.coverage is null or v.coverage < min_coverage() or m.measured_value is null then 'no_data'
-            when c.kind = 'value' then
-                case
-                    when abs(m.measured_value - c.claimed_value) <= c.tolerance * m.measured_value then 'supported'
-                    when abs(m.measured_value - c.claimed_value) < 0.5 * m.measured_value then 'inaccurate'
-                    else 'contradicted'
-                end
-            when c.kind = 'share' then
-                case
-                    when abs(m.measured_value - c.claimed_value) <= c.tolerance * c.claimed_value then 'supported'
-                    when c.metric = 'share_of_deep_learning'
-                        and m.measured_value between c.claimed_value / 2 and c.claimed_value * 2 then 'inaccurate'
-                    when c.metric <> 'share_of_deep_learning'
-                        and (m.measured_value - 100.0 / len(c.subjects)) * (c.claimed_value - 100.0 / len(c.subjects)) > 0
-                        then 'inaccurate'
-                    else 'contradicted'
-                end
-            when c.kind = 'comparison' then
-                case
-                    when m.measured_value > b.mean_per_day then 'supported'
-                    when m.measured_value < b.mean_per_day then 'contradicted'
-                    else 'inaccurate'
-                end
-            when c.kind = 'rank' then
-                case
-                    when k.subjects_on_top = len(c.subjects) then 'supported'
-                    when k.subjects_on_top > 0 then 'inaccurate'
-                    else 'contradicted'
-                end
-            when c.kind = 'growth' then
-                case
-                    when a.points < 2 then 'no_data'
-                    when c.direction = 'up' and m.measured_value > 5 and o.rival_change >= m.measured_value
-                        then 'inaccurate'
-                    when c.direction = 'up' and m.measured_value > 5 then 'supported'
-                    when c.direction = 'down' and m.measured_value < -5 then 'supported'
-                    when c.direction = 'flat' and abs(m.measured_value) <= 5 then 'supported'
-                    when c.direction = 'up' and m.measured_value < -5 then 'contradicted'
-                    when c.direction = 'down' and m.measured_value > 5 then 'contradicted'
-                    when c.direction = 'flat' and abs(m.measured_value) > 20 then 'contradicted'
-                    else 'inaccurate'
-                end
-            when c.kind = 'crossover' then
-                case
-                    when x.last_lead is null then 'no_data'
-                    when x.overtaken_on between c.period_start and c.period_end then 'supported'
-                    when x.overtaken_on < c.period_start then 'inaccurate'
-                    when x.last_not_ahead is null and x.first_common < c.period_start then 'contradicted'
-                    when x.last_not_ahead is null then 'no_data'
-                    else 'contradicted'
-                end
-        end as verdict
-    from claim as c
-    left join measured as m using (claim_id)
-    left join chosen as v using (claim_id)
-    left join first_subject as a using (claim_id)
-    left join second_subject as b using (claim_id)
-    left join ranking as k using (claim_id)
-    left join outpaced as o using (claim_id)
-    left join crossings as x using (claim_id)
-    left join releases as r using (claim_id)
-),
 fill_hints as (
     -- the commands each source declares, as a reader types them
     select source, 'ecotrends ' || array_to_string(string_split(commands, chr(10)), ', or ecotrends ') as command
@@ -498,160 +483,302 @@ breaks as (
         and b.date between c.period_start and c.period_end
     group by v.claim_id
 ),
+facts as (
+    -- what a verdict and its explanation read, one row per claim: the steps joined once, their columns named
+    -- step_column (a_min_value: the first subject's smallest value)
+    select
+        c.*,
+        a.change_percent as a_change_percent,
+        a.first_date as a_first_date,
+        a.first_quarter_mean as a_first_quarter_mean,
+        a.first_reached as a_first_reached,
+        a.is_level as a_is_level,
+        a.last_date as a_last_date,
+        a.last_quarter_mean as a_last_quarter_mean,
+        a.max_date as a_max_date,
+        a.max_value as a_max_value,
+        a.mean_per_day as a_mean_per_day,
+        a.min_date as a_min_date,
+        a.min_value as a_min_value,
+        a.origin as a_origin,
+        a.points as a_points,
+        a.total_denominator as a_total_denominator,
+        a.total_value as a_total_value,
+        a.unit_days as a_unit_days,
+        a.unit_label as a_unit_label,
+        b.mean_per_day as b_mean_per_day,
+        b.unit_days as b_unit_days,
+        br.names as br_names,
+        h.command as h_command,
+        k.standings as k_standings,
+        k.subjects_on_top as k_subjects_on_top,
+        o.rival as o_rival,
+        o.rival_change as o_rival_change,
+        r.created_on as r_created_on,
+        r.first_born as r_first_born,
+        r.released_on as r_released_on,
+        r.released_origin as r_released_origin,
+        r.second_born as r_second_born,
+        r.uploaded_on as r_uploaded_on,
+        sh.proxy_values as sh_proxy_values,
+        sh.subject_totals as sh_subject_totals,
+        sh.subjects_total as sh_subjects_total,
+        v.coverage as v_coverage,
+        v.covered_from as v_covered_from,
+        v.covered_to as v_covered_to,
+        v.evidence_metric as v_evidence_metric,
+        v.evidence_source as v_evidence_source,
+        v.label as v_label,
+        v.missing as v_missing,
+        v.rung as v_rung,
+        x.ahead_days as x_ahead_days,
+        x.common_days as x_common_days,
+        x.first_common as x_first_common,
+        x.last_common as x_last_common,
+        x.last_lead as x_last_lead,
+        x.last_not_ahead as x_last_not_ahead,
+        x.overtaken_on as x_overtaken_on
+    from claim as c
+    left join chosen as v using (claim_id)
+    left join first_subject as a using (claim_id)
+    left join second_subject as b using (claim_id)
+    left join ranking as k using (claim_id)
+    left join outpaced as o using (claim_id)
+    left join crossings as x using (claim_id)
+    left join releases as r using (claim_id)
+    left join shares as sh using (claim_id)
+    left join fill_hints as h on h.source = c.source
+    left join breaks as br using (claim_id)
+),
+measured as (
+    select *,
+        case kind
+            when 'value' then
+                case when a_is_level then greatest(a_min_value, least(a_max_value, claimed_value))
+                     else a_mean_per_day * claim_rate_days(unit) end
+            when 'share' then
+                100 * a_total_value / nullif(case when metric = 'share_of_deep_learning' then a_total_denominator
+                                                  else sh_subjects_total end, 0)
+            when 'comparison' then a_mean_per_day
+            when 'rank' then a_mean_per_day
+            when 'growth' then a_change_percent
+            when 'crossover' then x_last_lead
+        end as measured_value
+    from facts
+),
+judged as (
+    select *,
+        case
+            when kind = 'uncheckable' then 'uncheckable'
+            when kind = 'release_date' then
+                case
+                    when r_created_on is null and r_released_on is null and r_uploaded_on is null then 'no_data'
+                    when r_released_on between period_start and period_end then 'supported'
+                    when r_created_on between period_start and period_end
+                        or r_uploaded_on between period_start and period_end then 'inaccurate'
+                    else 'contradicted'
+                end
+            when metric = 'created' then
+                case
+                    when r_first_born is null or r_second_born is null then 'no_data'
+                    when r_first_born > r_second_born then 'supported'
+                    else 'contradicted'
+                end
+            when v_coverage is null or v_coverage < min_coverage() or measured_value is null then 'no_data'
+            when kind = 'value' then
+                case
+                    when abs(measured_value - claimed_value) <= tolerance * measured_value then 'supported'
+                    when abs(measured_value - claimed_value) < 0.5 * measured_value then 'inaccurate'
+                    else 'contradicted'
+                end
+            when kind = 'share' then
+                case
+                    when abs(measured_value - claimed_value) <= tolerance * claimed_value then 'supported'
+                    when metric = 'share_of_deep_learning'
+                        and measured_value between claimed_value / 2 and claimed_value * 2 then 'inaccurate'
+                    when metric <> 'share_of_deep_learning'
+                        and (measured_value - 100.0 / len(subjects)) * (claimed_value - 100.0 / len(subjects)) > 0
+                        then 'inaccurate'
+                    else 'contradicted'
+                end
+            when kind = 'comparison' then
+                case
+                    when measured_value > b_mean_per_day then 'supported'
+                    when measured_value < b_mean_per_day then 'contradicted'
+                    else 'inaccurate'
+                end
+            when kind = 'rank' then
+                case
+                    when k_subjects_on_top = len(subjects) then 'supported'
+                    when k_subjects_on_top > 0 then 'inaccurate'
+                    else 'contradicted'
+                end
+            when kind = 'growth' then
+                case
+                    when a_points < 2 then 'no_data'
+                    when direction = 'up' and measured_value > 5 and o_rival_change >= measured_value
+                        then 'inaccurate'
+                    when direction = 'up' and measured_value > 5 then 'supported'
+                    when direction = 'down' and measured_value < -5 then 'supported'
+                    when direction = 'flat' and abs(measured_value) <= 5 then 'supported'
+                    when direction = 'up' and measured_value < -5 then 'contradicted'
+                    when direction = 'down' and measured_value > 5 then 'contradicted'
+                    when direction = 'flat' and abs(measured_value) > 20 then 'contradicted'
+                    else 'inaccurate'
+                end
+            when kind = 'crossover' then
+                case
+                    when x_last_lead is null then 'no_data'
+                    when x_overtaken_on between period_start and period_end then 'supported'
+                    when x_overtaken_on < period_start then 'inaccurate'
+                    when x_last_not_ahead is null and x_first_common < period_start then 'contradicted'
+                    when x_last_not_ahead is null then 'no_data'
+                    else 'contradicted'
+                end
+        end as judged_verdict
+    from measured
+),
 partly as (
-    select j.claim_id, case when j.verdict = 'supported' and c.unmeasured is not null then 'partly_supported'
-                            else j.verdict end as verdict
-    from judged as j
-    join claim as c using (claim_id)
+    select *, case when judged_verdict = 'supported' and unmeasured is not null then 'partly_supported'
+                   else judged_verdict end as verdict
+    from judged
 )
 select
-    c.claim_id,
-    p.verdict,
-    j.measured_value,
-    v.rung,
-    v.label as evidence,
-    v.evidence_source,
-    v.evidence_metric,
-    v.coverage,
-    v.covered_from,
-    v.covered_to,
+    claim_id,
+    verdict,
+    measured_value,
+    v_rung as rung,
+    v_label as evidence,
+    v_evidence_source as evidence_source,
+    v_evidence_metric as evidence_metric,
+    v_coverage as coverage,
+    v_covered_from as covered_from,
+    v_covered_to as covered_to,
     case
-        when c.kind = 'release_date' then coalesce(
-            case when r.released_on between c.period_start and c.period_end then r.released_on end,
-            case when r.created_on between c.period_start and c.period_end then r.created_on end,
-            case when r.uploaded_on between c.period_start and c.period_end then r.uploaded_on end,
-            r.released_on)
-        when c.kind = 'value' and not a.is_level then a.last_date
-        when c.kind = 'value' then coalesce(a.first_reached, case when c.claimed_value < a.min_value then a.min_date
-                                                                   else a.max_date end)
-        when c.kind in ('comparison', 'crossover') then coalesce(x.overtaken_on, x.last_common)
-        when c.kind in ('growth', 'rank', 'share') then a.last_date
+        when kind = 'release_date' then coalesce(
+            case when r_released_on between period_start and period_end then r_released_on end,
+            case when r_created_on between period_start and period_end then r_created_on end,
+            case when r_uploaded_on between period_start and period_end then r_uploaded_on end,
+            r_released_on)
+        when kind = 'value' and not a_is_level then a_last_date
+        when kind = 'value' then coalesce(a_first_reached, case when claimed_value < a_min_value then a_min_date
+                                                                   else a_max_date end)
+        when kind in ('comparison', 'crossover') then coalesce(x_overtaken_on, x_last_common)
+        when kind in ('growth', 'rank', 'share') then a_last_date
     end as decisive_date,
     concat_ws(' ',
         -- what the verdict rests on
         case
-            when c.kind = 'uncheckable' then 'Not checkable with the collected sources: ' || c.reason || '.'
-            when c.kind = 'release_date' and p.verdict = 'no_data' then
+            when kind = 'uncheckable' then 'Not checkable with the collected sources: ' || reason || '.'
+            when kind = 'release_date' and verdict = 'no_data' then
                 format('No dated milestone of {} is stored: run ecotrends seed, or ecotrends collect --source github.',
-                       c.subjects[1])
-            when c.kind = 'release_date' then
-                format('{}: repository created {}; first public release {}; first PyPI upload {}.', c.subjects[1],
-                       coalesce(r.created_on::varchar, 'unknown'),
-                       coalesce(r.released_on::varchar || ' (' || split_part(r.released_origin, ':', 1) || ')',
+                       subjects[1])
+            when kind = 'release_date' then
+                format('{}: repository created {}; first public release {}; first PyPI upload {}.', subjects[1],
+                       coalesce(r_created_on::varchar, 'unknown'),
+                       coalesce(r_released_on::varchar || ' (' || split_part(r_released_origin, ':', 1) || ')',
                                 'unknown'),
-                       coalesce(r.uploaded_on::varchar, 'unknown'))
-                || format(' The claim places the release in {}..{}', c.period_start, c.period_end)
+                       coalesce(r_uploaded_on::varchar, 'unknown'))
+                || format(' The claim places the release in {}..{}', period_start, period_end)
                 || case
-                       when r.released_on between c.period_start and c.period_end
+                       when r_released_on between period_start and period_end
                            then ', which holds the first public release: the meaning of "released".'
-                       when r.created_on between c.period_start and c.period_end
-                           then format(', which holds the repository''s creation ({}) but not the first public release ({}): the claim''s year is that of the repository, not of the release.', r.created_on, r.released_on)
-                       when r.uploaded_on between c.period_start and c.period_end
-                           then format(', which holds the first PyPI upload ({}) but not the first public release ({}).', r.uploaded_on, r.released_on)
+                       when r_created_on between period_start and period_end
+                           then format(', which holds the repository''s creation ({}) but not the first public release ({}): the claim''s year is that of the repository, not of the release.', r_created_on, r_released_on)
+                       when r_uploaded_on between period_start and period_end
+                           then format(', which holds the first PyPI upload ({}) but not the first public release ({}).', r_uploaded_on, r_released_on)
                        else ', which holds none of these milestones.'
                    end
-            when c.metric = 'created' and p.verdict = 'no_data' then
+            when metric = 'created' and verdict = 'no_data' then
                 'Release dates not stored yet: run ecotrends seed.'
-            when c.metric = 'created' then
+            when metric = 'created' then
                 format('{} was first released on {}, {} on {} (first public releases; repository creation where none is known).',
-                       c.subjects[1], r.first_born, c.subjects[2], r.second_born)
-            when c.kind = 'value' and not a.is_level and claim_rate_days(c.unit) is null then
+                       subjects[1], r_first_born, subjects[2], r_second_born)
+            when kind = 'value' and not a_is_level and claim_rate_days(unit) is null then
                 format('{} {} is a count over time: the claim''s unit must give its rate (for example "{} per week", not "{}") to be judged.',
-                       c.source, c.metric, split_part(coalesce(c.unit, c.metric), ' ', 1), coalesce(c.unit, 'no unit'))
-            when v.coverage is null or v.coverage = 0 then
-                format('No {} data for {} in {}..{}.', c.source, array_to_string(c.subjects, ', '),
-                       c.period_start, c.period_end)
-            when v.coverage < min_coverage() then
+                       source, metric, split_part(coalesce(unit, metric), ' ', 1), coalesce(unit, 'no unit'))
+            when v_coverage is null or v_coverage = 0 then
+                format('No {} data for {} in {}..{}.', source, array_to_string(subjects, ', '),
+                       period_start, period_end)
+            when v_coverage < min_coverage() then
                 format('The best evidence, {}, covers only {}..{} of the claimed {}..{} ({}%); at least {}% is needed.',
-                       v.label, v.covered_from, v.covered_to, c.period_start, c.period_end,
-                       round(100 * v.coverage)::integer, round(100 * min_coverage())::integer)
-                || coalesce(' No points at all for ' || array_to_string(v.missing, ', ') || '.', '')
+                       v_label, v_covered_from, v_covered_to, period_start, period_end,
+                       round(100 * v_coverage)::integer, round(100 * min_coverage())::integer)
+                || coalesce(' No points at all for ' || array_to_string(v_missing, ', ') || '.', '')
             else format('Judged on {} (rung {} of the evidence ladder), covering {}..{} of the claimed {}..{} ({}%).',
-                        v.label, v.rung, v.covered_from, v.covered_to, c.period_start, c.period_end,
-                        round(100 * v.coverage)::integer)
+                        v_label, v_rung, v_covered_from, v_covered_to, period_start, period_end,
+                        round(100 * v_coverage)::integer)
         end,
         -- the decisive numbers
         case
-            when c.kind in ('uncheckable', 'release_date') or c.metric = 'created' or p.verdict = 'no_data' then null
-            when c.kind = 'value' and not a.is_level then
-                format('{} averaged {}{} over {}..{} ({} points); the claim says {}{}.', c.subjects[1],
-                       fmt_number(j.measured_value), regexp_extract(c.unit, ' per \w+$'), a.first_date, a.last_date,
-                       a.points, fmt_number(c.claimed_value), regexp_extract(c.unit, ' per \w+$'))
-            when c.kind = 'value' then
-                format('{} ranged from {} ({}) to {} ({}); the claim says {}: {}.', c.subjects[1],
-                       fmt_number(a.min_value), a.min_date, fmt_number(a.max_value), a.max_date,
-                       fmt_number(c.claimed_value),
-                       case when j.measured_value = c.claimed_value then format('first reached on {}', a.first_reached)
-                            when c.claimed_value < a.min_value
-                                then format('{} below the lowest value', fmt_share(1 - c.claimed_value / a.min_value))
-                            else format('{} above the highest value', fmt_share(c.claimed_value / a.max_value - 1))
+            when kind in ('uncheckable', 'release_date') or metric = 'created' or verdict = 'no_data' then null
+            when kind = 'value' and not a_is_level then
+                format('{} averaged {}{} over {}..{} ({} points); the claim says {}{}.', subjects[1],
+                       fmt_number(measured_value), regexp_extract(unit, ' per \w+$'), a_first_date, a_last_date,
+                       a_points, fmt_number(claimed_value), regexp_extract(unit, ' per \w+$'))
+            when kind = 'value' then
+                format('{} ranged from {} ({}) to {} ({}); the claim says {}: {}.', subjects[1],
+                       fmt_number(a_min_value), a_min_date, fmt_number(a_max_value), a_max_date,
+                       fmt_number(claimed_value),
+                       case when measured_value = claimed_value then format('first reached on {}', a_first_reached)
+                            when claimed_value < a_min_value
+                                then format('{} below the lowest value', fmt_share(1 - claimed_value / a_min_value))
+                            else format('{} above the highest value', fmt_share(claimed_value / a_max_value - 1))
                        end)
-            when c.kind = 'share' and c.metric = 'share_of_deep_learning' then
-                format('{} was named in {} of {} papers: {}; the claim says {}%.', c.subjects[1],
-                       fmt_number(a.total_value), fmt_number(a.total_denominator),
-                       printf('%.2f%%', j.measured_value), c.claimed_value)
-            when c.kind = 'share' then
-                format('{} had {} of the mentions of {} ({}); the claim says {}%.', c.subjects[1],
-                       printf('%.1f%%', j.measured_value), array_to_string(c.subjects, ' and '),
-                       sh.subject_totals,
-                       c.claimed_value)
-            when c.kind = 'comparison' then
+            when kind = 'share' and metric = 'share_of_deep_learning' then
+                format('{} was named in {} of {} papers: {}; the claim says {}%.', subjects[1],
+                       fmt_number(a_total_value), fmt_number(a_total_denominator),
+                       printf('%.2f%%', measured_value), claimed_value)
+            when kind = 'share' then
+                format('{} had {} of the mentions of {} ({}); the claim says {}%.', subjects[1],
+                       printf('%.1f%%', measured_value), array_to_string(subjects, ' and '),
+                       sh_subject_totals,
+                       claimed_value)
+            when kind = 'comparison' then
                 format('{} averaged {} against {}{} for {}; ahead on {} of {} common days, the last on {}.',
-                       c.subjects[1], fmt_number(a.mean_per_day * a.unit_days),
-                       fmt_number(b.mean_per_day * b.unit_days), a.unit_label, c.subjects[2], x.ahead_days,
-                       x.common_days, x.last_common)
-            when c.kind = 'rank' then
+                       subjects[1], fmt_number(a_mean_per_day * a_unit_days),
+                       fmt_number(b_mean_per_day * b_unit_days), a_unit_label, subjects[2], x_ahead_days,
+                       x_common_days, x_last_common)
+            when kind = 'rank' then
                 format('Places by {}: {}; the claim puts {} in the first {}.',
-                       case when a.is_level then 'mean level' else 'mean count' end, k.standings, array_to_string(c.subjects, ' and '), coalesce(c.top_places, len(c.subjects)))
-            when c.kind = 'growth' then
+                       case when a_is_level then 'mean level' else 'mean count' end, k_standings, array_to_string(subjects, ' and '), coalesce(top_places, len(subjects)))
+            when kind = 'growth' then
                 format('{} went from {}{} (mean of the first quarter of its points, from {}) to {} (the last quarter, up to {}): {}.',
-                       c.subjects[1], fmt_number(a.first_quarter_mean * a.unit_days), a.unit_label, a.first_date,
-                       fmt_number(a.last_quarter_mean * a.unit_days), a.last_date, printf('%+.1f%%', j.measured_value))
-                || coalesce(format(' Over the same window: {}{}.', o.rival,
-                                   case when o.rival_change >= j.measured_value then ', as fast or faster' else ', slower' end),
+                       subjects[1], fmt_number(a_first_quarter_mean * a_unit_days), a_unit_label, a_first_date,
+                       fmt_number(a_last_quarter_mean * a_unit_days), a_last_date, printf('%+.1f%%', measured_value))
+                || coalesce(format(' Over the same window: {}{}.', o_rival,
+                                   case when o_rival_change >= measured_value then ', as fast or faster' else ', slower' end),
                             '')
-            when c.kind = 'crossover' then
+            when kind = 'crossover' then
                 case
-                    when x.overtaken_on is not null then format('{} overtook {} on {} and stayed ahead up to {}.',
-                                                                c.subjects[1], c.subjects[2], x.overtaken_on, x.last_common)
-                    when x.last_not_ahead is null then format('{} was ahead of {} on every common day from {} on.',
-                                                              c.subjects[1], c.subjects[2], x.first_common)
-                    else format('{} was not ahead of {} on {}, the last common day.', c.subjects[1], c.subjects[2],
-                                x.last_common)
+                    when x_overtaken_on is not null then format('{} overtook {} on {} and stayed ahead up to {}.',
+                                                                subjects[1], subjects[2], x_overtaken_on, x_last_common)
+                    when x_last_not_ahead is null then format('{} was ahead of {} on every common day from {} on.',
+                                                              subjects[1], subjects[2], x_first_common)
+                    else format('{} was not ahead of {} on {}, the last common day.', subjects[1], subjects[2],
+                                x_last_common)
                 end
         end,
         -- proxies: shown, labelled, never a verdict
         case
-            when c.kind = 'uncheckable' and c.proxy is not null and v.coverage > 0 then
-                format('Proxy, not a check: {} in {}..{}: {}.', v.label, c.period_start, c.period_end,
-                       sh.proxy_values)
-            when c.kind = 'uncheckable' and c.proxy is not null then
-                format('Proxy ({}): no data in {}..{}.', c.proxy, c.period_start, c.period_end)
+            when kind = 'uncheckable' and proxy is not null and v_coverage > 0 then
+                format('Proxy, not a check: {} in {}..{}: {}.', v_label, period_start, period_end,
+                       sh_proxy_values)
+            when kind = 'uncheckable' and proxy is not null then
+                format('Proxy ({}): no data in {}..{}.', proxy, period_start, period_end)
         end,
-        case when p.verdict = 'partly_supported' then 'Not measured: ' || c.unmeasured || '.' end,
+        case when verdict = 'partly_supported' then 'Not measured: ' || unmeasured || '.' end,
         case
-            when p.verdict = 'no_data' and c.kind not in ('release_date', 'uncheckable') and c.metric <> 'created'
-                then 'Fill it with: ' || coalesce(h.command, 'ecotrends import') || '.'
+            when verdict = 'no_data' and kind not in ('release_date', 'uncheckable') and metric <> 'created'
+                then 'Fill it with: ' || coalesce(h_command, 'ecotrends import') || '.'
         end,
-        case when a.origin is not null and c.kind <> 'uncheckable' and p.verdict <> 'no_data'
-             then 'Origin: ' || a.origin || '.' end,
-        case when c.kind = 'release_date' and r.released_on is not null
-             then 'Origin of the release date: ' || r.released_origin || '.' end,
-        case when br.names is not null then 'Methodology break in the period: ' || br.names || '.' end
+        case when a_origin is not null and kind <> 'uncheckable' and verdict <> 'no_data'
+             then 'Origin: ' || a_origin || '.' end,
+        case when kind = 'release_date' and r_released_on is not null
+             then 'Origin of the release date: ' || r_released_origin || '.' end,
+        case when br_names is not null then 'Methodology break in the period: ' || br_names || '.' end
     ) as explanation
-from claim as c
-join judged as j using (claim_id)
-join partly as p using (claim_id)
-left join chosen as v using (claim_id)
-left join first_subject as a using (claim_id)
-left join second_subject as b using (claim_id)
-left join ranking as k using (claim_id)
-left join outpaced as o using (claim_id)
-left join crossings as x using (claim_id)
-left join releases as r using (claim_id)
-left join shares as sh using (claim_id)
-left join fill_hints as h on h.source = c.source
-left join breaks as br using (claim_id);
+from partly;
 
 comment on view claim_verdicts is 'The verdict of each claim with the measured value, the evidence it rests on (rung, coverage) and an explanation a reader can verify.';
 comment on column claim_verdicts.claim_id is 'Claim id.';
