@@ -283,6 +283,13 @@ def signals(db: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def latest_stars(db: str) -> pd.DataFrame:
+    """Each project's latest star count, most-starred first: what the pages' default choice of projects ranks by
+    (without the year of values per project that signals() carries: 40 ms on 2,000 projects)."""
+    return read("select project_id, latest from project_signals where signal = 'stars' order by latest desc nulls last")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def headlines(db: str) -> pd.DataFrame:
     """Per signal: who leads on its newest day, since when, and who follows (summary table)."""
     return read("select * from signal_headlines order by signal")

@@ -290,12 +290,10 @@ def default_projects(db: str, ids: Sequence[str]) -> list[str]:
     """The most-starred projects first, at most DEFAULT_PROJECTS of them (all of the defaults)."""
     from app import queries
 
-    ranked = queries.signals(db)
-    if ranked.empty or len(ids) <= DEFAULT_PROJECTS:
-        return list(ids)[:DEFAULT_PROJECTS]
-    stars = ranked[ranked["signal"] == "stars"]
-    order = stars.sort_values("latest", ascending=False, na_position="last")["project_id"]
-    return [p for p in order if p in ids][:DEFAULT_PROJECTS]
+    if len(ids) <= DEFAULT_PROJECTS:
+        return list(ids)
+    ranked = queries.latest_stars(db)
+    return [p for p in ranked["project_id"] if p in ids][:DEFAULT_PROJECTS] or list(ids)[:DEFAULT_PROJECTS]
 
 
 def project_picker(projects: pd.DataFrame, key: str = "projects") -> list[str]:

@@ -43,8 +43,8 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
 
     db = "bench"
     q = {name: getattr(queries, name).__wrapped__ for name in (
-        "projects", "freshness", "headlines", "signals", "claim_checks", "series", "series_group", "breaks",
-        "claim_evidence", "milestones", "judge_register", "star_history", "star_events", "arxiv_denominator",
+        "projects", "freshness", "headlines", "signals", "latest_stars", "claim_checks", "series", "series_group",
+        "breaks", "claim_evidence", "milestones", "judge_register", "star_history", "star_events", "arxiv_denominator",
         "trends_requests", "trends_series", "holdings", "recent_runs", "coverage", "published_views",
     )}  # fmt: skip
     chosen = tuple(ui.default_projects(db, list(q["projects"](db)["project_id"])))
@@ -55,14 +55,15 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
     request = requests.iloc[0] if not requests.empty else None
 
     def head() -> list[Callable[[], object]]:
-        """What every source page reads first: the projects and the signals that rank the default ones."""
-        return [lambda: q["projects"](db), lambda: q["signals"](db)]
+        """What every source page reads first: the projects and the star counts that rank the default ones."""
+        return [lambda: q["projects"](db), lambda: q["latest_stars"](db)]
 
     def breaks(source: str, *metrics: str) -> list[Callable[[], object]]:
         return [lambda metric=metric: q["breaks"](db, source, metric) for metric in metrics]
 
     return {
-        "Overview": [*head(), lambda: q["freshness"](db), lambda: q["headlines"](db), lambda: q["claim_checks"](db)],
+        "Overview": [lambda: q["projects"](db), lambda: q["freshness"](db), lambda: q["headlines"](db),
+                     lambda: q["signals"](db), lambda: q["claim_checks"](db)],
         "Compare": [*head(), lambda: q["series"](db, "stars", chosen), *breaks("github", "stars"),
                     lambda: q["claim_checks"](db)],
         "Claims": [lambda: q["claim_checks"](db), lambda: q["projects"](db),

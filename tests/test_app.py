@@ -441,3 +441,22 @@ def test_fetching_an_article_offline_says_why(populated: Path):
     at.text_input(key="check_url").input("https://ecotrends.invalid/post")
     at.button[0].click().run()
     assert any("cannot connect" in e.value and "ecotrends.invalid" in e.value for e in at.error)
+
+
+def test_with_many_projects_pages_open_on_the_eight_most_starred(app_db: Path, tmp_path: Path):
+    """Hundreds of tracked projects: the pages chart the most-starred eight by default, read from the summary."""
+    from app import ui
+    from collectors.config import Project
+
+    tracked = [Project(f"p{i:02d}", f"P {i}", f"org/p{i:02d}", (f"p{i:02d}",), f"p {i}", f"p {i}") for i in range(12)]
+    inputs.init_db(app_db, tracked)
+    stars = tmp_path / "stars.csv"
+    stars.write_text("source,subject,metric,date,window_days,value,origin\n" + "".join(
+        f"github,org/p{i:02d},stars,2026-01-0{day},,{(i * 37) % 12 * 100 + day},test\n"
+        for i in range(12) for day in (1, 2)
+    ))  # fmt: skip
+    interchange.import_files(app_db, [stars])
+    ids = [project.id for project in tracked]
+    by_stars = sorted(ids, key=lambda p: -((int(p[1:]) * 37) % 12))
+    assert ui.default_projects(str(app_db), ids) == by_stars[:8]
+    assert ui.default_projects(str(app_db), ids[:5]) == ids[:5], "a few projects: all of them"
