@@ -34,6 +34,7 @@ from tests.fakeapi import FakeAPI
 ROOT = Path(__file__).resolve().parents[1]
 
 # One writer process: upserts `batches` batches of `rows` rows of its own source, as a collector's units of work.
+# Each batch is moved `rows` days on, so that no two batches share a key: every row written must land.
 WRITER = """
 import sys
 from collectors import config, store
@@ -42,7 +43,7 @@ import write_path
 db, source, batches, rows = config.database(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 for batch in range(batches):
     frame = write_path.synthetic_batch(rows, batch).assign(source=source)
-    frame["date"] = frame["date"] + __import__("pandas").Timedelta(days=3650 * batch)
+    frame["date"] = frame["date"] + __import__("pandas").Timedelta(days=rows * batch)
     with store.connect(db) as conn:
         store.upsert_observations(conn, frame, guard_zeros=False)
 """

@@ -431,43 +431,34 @@ first_subject as (
 second_subject as (
     select * from statistics where position = 2
 ),
-shares as (
-    select
-        claim_id,
-        sum(total_value) filter (where role = 'subject') as subjects_total,
-        string_agg(project_id || ' ' || fmt_number(total_value), ', ' order by position)
-            filter (where role = 'subject') as subject_totals,
-        -- an uncheckable claim's proxy numbers, labelled as such
-        string_agg(project_id || ' ' || fmt_number(mean_per_day * unit_days) || unit_label, ', '
-                   order by mean_per_day desc) as proxy_values
-    from statistics
-    group by claim_id
-),
 places as (
     -- rank claims: the place of every subject and alternative by mean level or mean count per day
-    select claim_id, project_id, role, mean_per_day, unit_days, unit_label,
-        rank() over (partition by claim_id order by mean_per_day desc) as place
-    from statistics
-    where role in ('subject', 'alternative')
+    select s.*, rank() over (partition by s.claim_id, s.role in ('subject', 'alternative') order by s.mean_per_day desc)
+        as place, coalesce(c.top_places, len(c.subjects)) as top_places
+    from statistics as s
+    join claim as c using (claim_id)
 ),
-ranking as (
+per_claim as (
+    -- what the explanations and verdicts read of all a claim's projects together
     select
         p.claim_id,
-        count(*) filter (where p.role = 'subject' and p.place <= coalesce(c.top_places, len(c.subjects)))
-            as subjects_on_top,
+        -- share claims: the subjects' totals
+        sum(p.total_value) filter (where p.role = 'subject') as subjects_total,
+        string_agg(p.project_id || ' ' || fmt_number(p.total_value), ', ' order by p.position)
+            filter (where p.role = 'subject') as subject_totals,
+        -- an uncheckable claim's proxy numbers, labelled as such
+        string_agg(p.project_id || ' ' || fmt_number(p.mean_per_day * p.unit_days) || p.unit_label, ', '
+                   order by p.mean_per_day desc) as proxy_values,
+        -- rank claims: how many subjects hold the first places, and the standings
+        count(*) filter (where p.role = 'subject' and p.place <= p.top_places) as subjects_on_top,
         string_agg(format('{}. {} {}{}', p.place, p.project_id, fmt_number(p.mean_per_day * p.unit_days), p.unit_label),
-                   ', ' order by p.place) as standings
+                   ', ' order by p.place) filter (where p.role in ('subject', 'alternative')) as standings,
+        -- growth claims: the fastest growth among the frameworks the subject must outpace
+        max(p.change_percent) filter (where p.role = 'relative_to') as rival_change,
+        arg_max(format('{} {}', p.project_id, printf('%+.1f%%', p.change_percent)), p.change_percent)
+            filter (where p.role = 'relative_to') as rival
     from places as p
-    join claim as c using (claim_id)
     group by p.claim_id
-),
-outpaced as (
-    -- growth claims: the fastest growth among the frameworks the subject must outpace
-    select claim_id, max(change_percent) as rival_change,
-        arg_max(format('{} {}', project_id, printf('%+.1f%%', change_percent)), change_percent) as rival
-    from statistics
-    where role = 'relative_to'
-    group by claim_id
 ),
 fill_hints as (
     -- the commands each source declares, as a reader types them
@@ -510,19 +501,19 @@ facts as (
         b.unit_days as b_unit_days,
         br.names as br_names,
         h.command as h_command,
-        k.standings as k_standings,
-        k.subjects_on_top as k_subjects_on_top,
-        o.rival as o_rival,
-        o.rival_change as o_rival_change,
+        pc.standings as pc_standings,
+        pc.subjects_on_top as pc_subjects_on_top,
+        pc.rival as pc_rival,
+        pc.rival_change as pc_rival_change,
         r.created_on as r_created_on,
         r.first_born as r_first_born,
         r.released_on as r_released_on,
         r.released_origin as r_released_origin,
         r.second_born as r_second_born,
         r.uploaded_on as r_uploaded_on,
-        sh.proxy_values as sh_proxy_values,
-        sh.subject_totals as sh_subject_totals,
-        sh.subjects_total as sh_subjects_total,
+        pc.proxy_values as pc_proxy_values,
+        pc.subject_totals as pc_subject_totals,
+        pc.subjects_total as pc_subjects_total,
         v.coverage as v_coverage,
         v.covered_from as v_covered_from,
         v.covered_to as v_covered_to,
@@ -542,11 +533,9 @@ facts as (
     left join chosen as v using (claim_id)
     left join first_subject as a using (claim_id)
     left join second_subject as b using (claim_id)
-    left join ranking as k using (claim_id)
-    left join outpaced as o using (claim_id)
     left join crossings as x using (claim_id)
     left join releases as r using (claim_id)
-    left join shares as sh using (claim_id)
+    left join per_claim as pc using (claim_id)
     left join fill_hints as h on h.source = c.source
     left join breaks as br using (claim_id)
 ),
@@ -558,7 +547,7 @@ measured as (
                      else a_mean_per_day * claim_rate_days(unit) end
             when 'share' then
                 100 * a_total_value / nullif(case when metric = 'share_of_deep_learning' then a_total_denominator
-                                                  else sh_subjects_total end, 0)
+                                                  else pc_subjects_total end, 0)
             when 'comparison' then a_mean_per_day
             when 'rank' then a_mean_per_day
             when 'growth' then a_change_percent
@@ -609,14 +598,14 @@ judged as (
                 end
             when kind = 'rank' then
                 case
-                    when k_subjects_on_top = len(subjects) then 'supported'
-                    when k_subjects_on_top > 0 then 'inaccurate'
+                    when pc_subjects_on_top = len(subjects) then 'supported'
+                    when pc_subjects_on_top > 0 then 'inaccurate'
                     else 'contradicted'
                 end
             when kind = 'growth' then
                 case
                     when a_points < 2 then 'no_data'
-                    when direction = 'up' and measured_value > 5 and o_rival_change >= measured_value
+                    when direction = 'up' and measured_value > 5 and pc_rival_change >= measured_value
                         then 'inaccurate'
                     when direction = 'up' and measured_value > 5 then 'supported'
                     when direction = 'down' and measured_value < -5 then 'supported'
@@ -732,7 +721,7 @@ select
             when kind = 'share' then
                 format('{} had {} of the mentions of {} ({}); the claim says {}%.', subjects[1],
                        printf('%.1f%%', measured_value), array_to_string(subjects, ' and '),
-                       sh_subject_totals,
+                       pc_subject_totals,
                        claimed_value)
             when kind = 'comparison' then
                 format('{} averaged {} against {}{} for {}; ahead on {} of {} common days, the last on {}.',
@@ -741,13 +730,13 @@ select
                        x_common_days, x_last_common)
             when kind = 'rank' then
                 format('Places by {}: {}; the claim puts {} in the first {}.',
-                       case when a_is_level then 'mean level' else 'mean count' end, k_standings, array_to_string(subjects, ' and '), coalesce(top_places, len(subjects)))
+                       case when a_is_level then 'mean level' else 'mean count' end, pc_standings, array_to_string(subjects, ' and '), coalesce(top_places, len(subjects)))
             when kind = 'growth' then
                 format('{} went from {}{} (mean of the first quarter of its points, from {}) to {} (the last quarter, up to {}): {}.',
                        subjects[1], fmt_number(a_first_quarter_mean * a_unit_days), a_unit_label, a_first_date,
                        fmt_number(a_last_quarter_mean * a_unit_days), a_last_date, printf('%+.1f%%', measured_value))
-                || coalesce(format(' Over the same window: {}{}.', o_rival,
-                                   case when o_rival_change >= measured_value then ', as fast or faster' else ', slower' end),
+                || coalesce(format(' Over the same window: {}{}.', pc_rival,
+                                   case when pc_rival_change >= measured_value then ', as fast or faster' else ', slower' end),
                             '')
             when kind = 'crossover' then
                 case
@@ -763,7 +752,7 @@ select
         case
             when kind = 'uncheckable' and proxy is not null and v_coverage > 0 then
                 format('Proxy, not a check: {} in {}..{}: {}.', v_label, period_start, period_end,
-                       sh_proxy_values)
+                       pc_proxy_values)
             when kind = 'uncheckable' and proxy is not null then
                 format('Proxy ({}): no data in {}..{}.', proxy, period_start, period_end)
         end,
