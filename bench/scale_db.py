@@ -29,8 +29,8 @@ SCALES = {"3m": 200, "30m": 2000}  # synthetic projects; ten years of daily data
 RESULTS = Path(__file__).resolve().parent / "results"
 
 # One statement per source, so that a build holds one source's rows in memory at a time. Rows come ordered by
-# subject and day, as a backfill writes them. {projects} and {days} are filled in; the placeholders in format()
-# are DuckDB's.
+# subject and day, as a backfill writes them. {days}, {last} and {origin} are filled in by Python; the doubled
+# braces become the placeholders of DuckDB's format().
 DAILY = {
     "github stars": """
         select 'github', format('org{{:04d}}/repo{{:04d}}', i, i), 'stars', day, 0,
