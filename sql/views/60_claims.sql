@@ -263,8 +263,9 @@ per_project as (
         min(date) as first_date,
         max(date) as last_date,
         min(date) filter (where value >= claimed_value) as first_reached,
-        min(origin) || case when count(distinct origin) > 1
-                            then format(' (and {} more)', count(distinct origin) - 1) else '' end as origin
+        min(origin) as first_origin,
+        -- a distinct count beside the ordered list above would make DuckDB sort per group (twice as slow)
+        len(list_distinct(list(origin))) as origins
     from points
     group by claim_id, project_id
 ),
@@ -281,7 +282,8 @@ select
     max_value, max_date, mean_per_day, total_value, total_denominator, first_date, last_date, first_quarter_mean,
     last_quarter_mean,
     100 * (last_quarter_mean - first_quarter_mean) / nullif(first_quarter_mean, 0) as change_percent,
-    first_reached, origin
+    first_reached,
+    first_origin || case when origins > 1 then format(' (and {} more)', origins - 1) else '' end as origin
 from means;
 
 create or replace view claim_statistics as
