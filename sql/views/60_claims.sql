@@ -7,6 +7,8 @@
 --   claim_statistics   per project on the chosen rung: range, mean, quarters, totals, decisive dates
 --   claim_verdicts     the verdict, the measured value and the sentence that explains them
 --   claim_checks       what a reader reads: the claim, its article and its verdict
+-- Coverage, statistics and crossings are also table macros over a named evidence relation (claim_coverage_of,
+-- claim_statistics_of, claim_crossings_of), so that claim_verdicts computes the evidence once.
 
 -- Numbers for people: thousands separators for large values, two decimals for small ones.
 create or replace macro fmt_number(x) as
