@@ -47,7 +47,13 @@ DAILY = {
 }
 MONTHLY = """
     select 'arxiv', format('p{{:04d}}', i), 'papers_mentioning', month_end, day(month_end),
-           (hash(i, month_end) % 300)::double, '{origin}', now()::timestamp, null"""
+           (hash(i, month_end) % 300)::double, '{origin}', now()::timestamp, null
+    from p, m
+    union all
+    -- the denominator of the arXiv shares: all deep-learning papers of the month
+    select 'arxiv', 'deep-learning', 'papers_total', month_end, day(month_end), 12000, '{origin}',
+           now()::timestamp, null
+    from m"""
 
 
 def synthetic_projects(count: int) -> list[Project]:
@@ -76,7 +82,7 @@ def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
     inputs.init_db(path, all_projects(projects))
     seed.load(path)
     days = years * 365
-    fill = {"projects": projects, "days": days, "last": LAST_DAY, "origin": ORIGIN}
+    fill = {"days": days, "last": LAST_DAY, "origin": ORIGIN}
     with store.connect(path) as conn:
         for statement in DAILY.values():
             conn.execute(
@@ -95,8 +101,6 @@ def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
             with p as (select range as i from range({projects})),
                  m as (select last_day(date '2026-10-01' - to_months(range)) as month_end from range({years * 12}))
             {MONTHLY.format(**fill)}
-            from p, m
-            order by i, month_end
             """
         )
         store.refresh_summaries(conn)
