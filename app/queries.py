@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from collectors import claims, clock, config, inputs, sources, store
+from collectors import catalogue, claims, clock, config, inputs, sources, store
 from collectors.config import REPO_ROOT, Database
 from collectors.source import Series as DeclaredSeries
 
@@ -153,6 +153,33 @@ def built_by_older_sql(db: str) -> bool:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")
 def projects(db: str) -> pd.DataFrame:
     return read("select project_id, name, github_repo, trends_term, color from project order by project_id")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def chosen_projects(db: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    """The catalogue projects among `ids` (a link or a search chose them), as projects() gives the curated ones."""
+    if not ids:
+        return pd.DataFrame(columns=["project_id", "name", "github_repo", "trends_term", "color"])
+    return read(
+        "select project_id, name, github_repo, null as trends_term, null as color from project_directory "
+        f"where not curated and project_id in ({', '.join('?' for _ in ids)}) order by project_id",
+        list(ids),
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def find_projects(db: str, text: str) -> pd.DataFrame:
+    """Any known project by name, owner/repo or PyPI name (sql/find_projects.sql), best match first."""
+    if not text.strip() or not store.exists(database()):
+        return pd.DataFrame()
+    return _READER.run(database(), lambda conn: catalogue.search(conn, text))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def catalogue_size(db: str) -> int:
+    """How many catalogue projects are one search away (beyond the curated ones)."""
+    frame = read("select count(*) as n from project_directory where not curated")
+    return int(frame["n"].iloc[0]) if not frame.empty else 0
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")

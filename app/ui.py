@@ -103,7 +103,8 @@ def colors(projects: pd.DataFrame) -> dict[str, str]:
     """One colour per project id, the same on every chart."""
     mapping = {}
     for index, row in enumerate(projects.sort_values("project_id").itertuples()):
-        mapping[row.project_id] = row.color or FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
+        own = row.color if isinstance(row.color, str) and row.color else None
+        mapping[row.project_id] = own or FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
     return mapping
 
 
@@ -296,16 +297,76 @@ def default_projects(db: str, ids: Sequence[str]) -> list[str]:
     return [p for p in ranked["project_id"] if p in ids][:DEFAULT_PROJECTS] or list(ids)[:DEFAULT_PROJECTS]
 
 
-def project_picker(projects: pd.DataFrame, key: str = "projects") -> list[str]:
-    """Projects chosen in the sidebar, kept in the URL."""
+def choose_projects(db: str, key: str = "projects") -> tuple[list[str], pd.DataFrame]:
+    """The projects chosen in the sidebar, kept in the URL, and the projects offered (names, colours): the curated
+    ones, plus any known project a link or the search box below the list brings in (as star-history's box finds
+    any repository)."""
     from app import queries
 
-    names = dict(zip(projects["project_id"], projects["name"], strict=True))
+    curated = queries.projects(db)
+    raw = st.query_params.get(key)
+    wanted = {*(raw.split(",") if raw else ()), *st.session_state.get(key, ())} - set(curated["project_id"])
+    extra = queries.chosen_projects(db, tuple(sorted(wanted)))
+    offered = pd.concat([curated, extra], ignore_index=True) if not extra.empty else curated
+    names = dict(zip(offered["project_id"], offered["name"], strict=True))
     ids = list(names)
-    url_choices(key, ids, default_projects(str(queries.database()), ids))
+    url_choices(key, ids, default_projects(db, list(curated["project_id"])))
     chosen = st.sidebar.multiselect("Projects", ids, key=key, format_func=names.get)
+    project_search(db, key)
     keep_in_url(key)
-    return chosen
+    return chosen, offered
+
+
+SEARCH_RESULTS = 8
+
+
+def project_search(db: str, key: str) -> None:
+    """A box to find any known project by name, owner/repo or PyPI name; a click adds it to the chart."""
+    from app import queries
+
+    text = st.sidebar.text_input(
+        "Find any project",
+        key=f"{key}_find",
+        placeholder="name, owner/repo or PyPI package",
+        help=f"{queries.catalogue_size(db):,} more projects ship with ecotrends (data/seed/catalogue/).",
+    )
+    if not text.strip():
+        return
+    found = queries.find_projects(db, text)
+    if found.empty:
+        st.sidebar.caption(f"No known project matches “{plain(text)}”. To follow it (network needed):")
+        st.sidebar.code(hint(f"track {text.strip()}"), language="sh")
+        return
+    chosen = st.session_state.get(key, [])
+    for row in found.head(SEARCH_RESULTS).itertuples():
+        st.sidebar.button(
+            search_label(row),
+            key=f"{key}_add_{row.project_id}",
+            on_click=_add_project,
+            args=(key, row.project_id),
+            disabled=row.project_id in chosen,
+            width="stretch",
+        )
+
+
+def search_label(row: object) -> str:
+    """A result as "+ polars · pola-rs/polars · 33.1k stars": enough to tell two projects of one name apart."""
+    parts = [f"+ {row.name}"]
+    if isinstance(row.github_repo, str) and row.github_repo.lower() != str(row.name).lower():
+        parts.append(row.github_repo)
+    packages = [p for p in row.pypi if p != str(row.name).lower()] if row.pypi is not None else []
+    if packages:
+        parts.append("pypi: " + ", ".join(packages[:2]))
+    if pd.notna(row.stars):
+        parts.append(f"{human(row.stars)} stars")
+    elif pd.notna(row.downloads_30d):
+        parts.append(f"{human(row.downloads_30d)} downloads/30 d")
+    return " · ".join(parts)
+
+
+def _add_project(key: str, project_id: str) -> None:
+    st.session_state[key] = [*st.session_state.get(key, []), project_id]
+    st.session_state[f"{key}_find"] = ""
 
 
 def per_unit_values(frame: pd.DataFrame, per_days: int = 1) -> pd.Series:
@@ -380,11 +441,11 @@ def source_page(title: str, *fill_commands: str) -> tuple[str, pd.DataFrame, tup
 
     db = str(queries.database())
     st.title(title)
-    projects = queries.projects(db)
-    if projects.empty:
+    if queries.projects(db).empty:
         empty_state("No projects in the database yet.", *fill_commands)
         st.stop()
-    return db, projects, tuple(project_picker(projects))
+    chosen, offered = choose_projects(db)
+    return db, offered, tuple(chosen)
 
 
 def shipped_history_note(fresh: pd.DataFrame) -> None:

@@ -11,6 +11,13 @@ from collectors.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = REPO_ROOT / "data" / "ecotrends.duckdb"
+DEFAULT_CATALOGUE = REPO_ROOT / "data" / "seed" / "catalogue"
+
+
+def catalogue_dir() -> Path:
+    """Where the shipped catalogue lies: $ECOTRENDS_CATALOGUE (the tests point it at a small real subset), else
+    data/seed/catalogue."""
+    return Path(os.environ.get("ECOTRENDS_CATALOGUE") or DEFAULT_CATALOGUE)
 
 
 @dataclass(frozen=True)
@@ -19,13 +26,14 @@ class Project:
     name: str
     github: str
     pypi: tuple[str, ...]
-    arxiv_phrase: str
-    trends_term: str
+    arxiv_phrase: str = ""  # empty: not searched on arXiv (catalogue projects)
+    trends_term: str = ""  # empty: not asked of Google Trends (catalogue projects)
     color: str | None = None
     github_former_names: tuple[str, ...] = ()
     archived: bool = False  # ended: kept in every view and claim, no longer collected
     # Keys that sources declare for themselves (Source.project_fields), e.g. stackoverflow_tag: (key, names).
     source_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    curated: bool = True  # listed in data/projects.toml; False for the shipped catalogue's projects
 
     def names(self, key: str) -> tuple[str, ...]:
         """The names given under a source's own key (none when the entry leaves it out)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import sources, store
+from collectors import catalogue, sources, store
 from collectors.claims import CLAIMS_FILE, Article, Claim, load_register
 from collectors.config import REPO_ROOT, Database, Project
 from collectors.errors import ConfigError
@@ -77,27 +77,39 @@ def inputs_digest(projects: Sequence[Project]) -> str:
 def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
     """Mirror data/projects.toml, and the subjects each source files a project under, in one transaction."""
     with store.transaction(conn):
-        conn.execute("delete from project_subject")
-        conn.execute("delete from project_package")
-        conn.execute("delete from project")
-        conn.executemany(
-            "insert into project values (?, ?, ?, ?, ?, ?)",
-            [[p.id, p.name, p.github, p.arxiv_phrase, p.trends_term, p.color] for p in projects],
-        )
-        conn.executemany(
-            "insert into project_package values (?, ?)",
-            [[p.id, package] for p in projects for package in p.pypi],
-        )
-        filed = {
-            (source.name, subject): project.id
-            for project in reversed(projects)  # a subject two projects name is filed under the first
-            for source in sources.registry().values()
-            for subject in source.subjects(project)
-        }
-        conn.executemany(
-            "insert into project_subject values (?, ?, ?)",
-            [[project_id, source, subject] for (source, subject), project_id in filed.items()],
-        )
+        write_projects(conn, projects)
+
+
+def write_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
+    """sync_projects inside the caller's transaction. The shipped catalogue's projects are filed after the curated
+    ones: a subject two projects name is filed under the curated one, else the first."""
+    listed = [*projects, *catalogue.projects(conn, projects)]
+    filed = {
+        (source.name, subject): project.id
+        for project in reversed(listed)
+        for source in sources.registry().values()
+        for subject in source.subjects(project)
+    }
+    subjects = pd.DataFrame(
+        [(project_id, source, subject) for (source, subject), project_id in filed.items()],
+        columns=["project_id", "source", "subject"],
+    )
+    conn.execute("delete from project_subject")
+    conn.execute("delete from project_package")
+    conn.execute("delete from project")
+    conn.executemany(
+        "insert into project values (?, ?, ?, ?, ?, ?)",
+        [[p.id, p.name, p.github, p.arxiv_phrase, p.trends_term, p.color] for p in projects],
+    )
+    conn.executemany(
+        "insert into project_package values (?, ?)",
+        [[p.id, package] for p in projects for package in p.pypi],
+    )
+    conn.register("incoming_subjects", subjects)
+    try:
+        conn.execute("insert into project_subject select project_id, source, subject from incoming_subjects")
+    finally:
+        conn.unregister("incoming_subjects")
 
 
 def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:

@@ -189,15 +189,20 @@ def load_frame(
     keep_collected: bool = False,
     events: pd.DataFrame | None = None,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    bulk_sources: Sequence[str] = (),
+    bulk: Callable[[duckdb.DuckDBPyConnection, dict[str, int]], dict[str, int]] | None = None,
 ) -> dict[str, int]:
     """Write validated rows (and dated facts) in one transaction, recorded as one run per source; returns
     the rows inserted or changed per source. `then` writes what a source keeps beside its rows (the Trends
-    request of each point) in the same transaction.
+    request of each point) in the same transaction; `bulk` writes the rows of `bulk_sources` that DuckDB reads
+    itself (the shipped catalogue's millions of rows), given each source's run, and returns its counts.
 
     A run per source lets `ecotrends status` and the app show each source's import beside its collections.
     A failure marks the runs failed and leaves the stored data as it was.
     """
-    sources = sorted(set(frame["source"]) | (set(events["source"]) if events is not None else set()))
+    sources = sorted(
+        set(frame["source"]) | (set(events["source"]) if events is not None else set()) | set(bulk_sources)
+    )
     with store.connect(db) as conn:
         run_ids = {source: store.start_run(conn, source, command) for source in sources}
     now = clock.utc_now()
@@ -206,9 +211,19 @@ def load_frame(
     frame["run_id"] = frame["source"].map(run_ids)
     if events is not None:
         events = events.assign(collected_at=now, run_id=events["source"].map(run_ids))
+    bulk_written: dict[str, int] = {}
+
+    def then_all(conn: duckdb.DuckDBPyConnection) -> None:
+        if then is not None:
+            then(conn)
+        if bulk is not None:
+            bulk_written.update(bulk(conn, {source: run_ids[source] for source in bulk_sources}))
+
     try:
         with store.connect(db) as conn:
-            written = store.write_import(conn, frame, guard_zeros, keep_collected, events, then)
+            written = store.write_import(conn, frame, guard_zeros, keep_collected, events, then_all)
+            for source, count in bulk_written.items():
+                written[source] = written.get(source, 0) + count
             store.refresh_summaries(conn)
     except Exception as exc:
         with store.connect(db) as conn:

@@ -13,11 +13,13 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from collectors import interchange, store
+from collectors import catalogue, inputs, interchange, store
 from collectors.config import REPO_ROOT, Database
 from collectors.errors import InputFileError
+from collectors.projects import load_projects
 
 SEED_DIR = REPO_ROOT / "data" / "seed"
 OBSERVATIONS = SEED_DIR / "observations.parquet"
@@ -29,7 +31,7 @@ STATE_KEY = ("seed", "", "version")  # collector_state row holding the version o
 def version() -> str:
     """A short digest of the shipped files: a new seed (after a pull) is loaded again, once."""
     digest = hashlib.sha256()
-    for path in (OBSERVATIONS, EVENTS):
+    for path in (OBSERVATIONS, EVENTS, *catalogue.files()):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -79,7 +81,17 @@ def load(db: Database) -> dict[str, int]:
     """Load the shipped history in one transaction; returns observations inserted or changed per source."""
     frame = interchange.read_observations(OBSERVATIONS)
     events = read_events()
-    written = interchange.load_frame(db, frame, command="seed", keep_collected=True, events=events)
+    projects = load_projects()
+
+    def load_catalogue(conn: duckdb.DuckDBPyConnection, run_ids: dict[str, int]) -> dict[str, int]:
+        written = catalogue.load(conn, run_ids)
+        inputs.write_projects(conn, projects)  # file the catalogue's projects before the summaries are rebuilt
+        return written
+
+    written = interchange.load_frame(
+        db, frame, command="seed", keep_collected=True, events=events,
+        bulk_sources=catalogue.sources_in(), bulk=load_catalogue,
+    )  # fmt: skip
     with store.connect(db) as conn:
         store.set_state(conn, *STATE_KEY, version())
     return written

@@ -321,7 +321,7 @@ def write_import(
     return in_transaction(conn, work)
 
 
-def _seed_runs(conn: duckdb.DuckDBPyConnection, keep_collected: bool) -> list[int] | None:
+def seed_runs(conn: duckdb.DuckDBPyConnection, keep_collected: bool = True) -> list[int] | None:
     """The runs that loaded the shipped seed: with keep_collected, only their points may be replaced."""
     if not keep_collected:
         return None
@@ -341,44 +341,51 @@ def _upsert(
         return {}
     frame = frame.drop_duplicates(subset=OBSERVATION_KEY, keep="last")
     sources = sorted(frame["source"].unique()) if by_source else [None]
-    replaceable = _seed_runs(conn, keep_collected)
+    replaceable = seed_runs(conn, keep_collected)
     changed: dict[str, int] = {}
     conn.register("incoming_batch", frame)
     try:
         if guard_zeros:
             _refuse_zeroing(conn)
         for source in sources:
-            count = conn.execute(
-                """
-                merge into observation as o
-                using (
-                    select b.source, b.subject, b.metric, b.date::date as date, b.window_days::integer as window_days,
-                        b.value::double as value, b.origin, b.collected_at::timestamp as collected_at,
-                        b.run_id::bigint as run_id
-                    from incoming_batch as b
-                    where ?::varchar is null or b.source = ?
-                ) as b
-                on o.source = b.source and o.subject = b.subject and o.metric = b.metric and o.date = b.date
-                    and o.window_days = b.window_days
-                when matched and (o.value <> b.value or o.origin <> b.origin)
-                    and (?::bigint[] is null or list_contains(?::bigint[], o.run_id)) then update set
-                    value = b.value, origin = b.origin, collected_at = b.collected_at, run_id = b.run_id
-                when not matched then insert
-                    values (b.source, b.subject, b.metric, b.date, b.window_days, b.value, b.origin, b.collected_at,
-                        b.run_id)
-                """,
-                [source, source, replaceable, replaceable],
-            ).fetchone()[0]
-            changed[source or ""] = int(count)
+            changed[source or ""] = merge_batch(conn, source, replaceable)
     finally:
         conn.unregister("incoming_batch")
     return changed
 
 
+def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable: list[int] | None) -> int:
+    """Upsert the relation `incoming_batch` (one source's rows, or all when source is None) into observation;
+    rows inserted or changed. With `replaceable`, a stored point is replaced only if one of those runs wrote it."""
+    return int(
+        conn.execute(
+            """
+            merge into observation as o
+            using (
+                select b.source, b.subject, b.metric, b.date::date as date, b.window_days::integer as window_days,
+                    b.value::double as value, b.origin, b.collected_at::timestamp as collected_at,
+                    b.run_id::bigint as run_id
+                from incoming_batch as b
+                where ?::varchar is null or b.source = ?
+            ) as b
+            on o.source = b.source and o.subject = b.subject and o.metric = b.metric and o.date = b.date
+                and o.window_days = b.window_days
+            when matched and (o.value <> b.value or o.origin <> b.origin)
+                and (?::bigint[] is null or list_contains(?::bigint[], o.run_id)) then update set
+                value = b.value, origin = b.origin, collected_at = b.collected_at, run_id = b.run_id
+            when not matched then insert
+                values (b.source, b.subject, b.metric, b.date, b.window_days, b.value, b.origin, b.collected_at,
+                    b.run_id)
+            """,
+            [source, source, replaceable, replaceable],
+        ).fetchone()[0]
+    )
+
+
 def _upsert_events(conn: duckdb.DuckDBPyConnection, events: pd.DataFrame, keep_collected: bool) -> dict[str, int]:
     """Dated facts per source, inside the caller's transaction; facts inserted or changed per source."""
     changed: dict[str, int] = {}
-    replaceable = _seed_runs(conn, keep_collected)
+    replaceable = seed_runs(conn, keep_collected)
     conn.register("incoming_events", events.drop_duplicates(subset=["source", "subject", "event"], keep="last"))
     try:
         for source in sorted(events["source"].unique()):

@@ -29,7 +29,8 @@ candidates as (
         p.window_days, p.value, p.origin
     from signals as s
     join evidence_ladder as l on l.claim_source = s.claim_source and l.claim_metric = s.claim_metric
-    join project_series as p
+    -- the curated projects alone: the catalogue's are searched for, not ranked on the Overview
+    join series_of('curated_subjects') as p
         on p.source = l.source and p.metric = l.metric and p.window_days between l.min_window and l.max_window
 ),
 chosen as (
@@ -164,3 +165,40 @@ group by all;
 
 create or replace table claim_checks_snapshot as
 select * from claim_checks;
+
+-- Every project ecotrends knows, the curated ones (data/projects.toml) and the shipped catalogue's, with its latest
+-- stars and downloads on the best rung of their evidence ladders that holds a point: the project search ranks on
+-- these, and the known_projects view publishes them. Downloads are per 30 days, whatever the window.
+create or replace table project_directory as
+with rungs as (
+    select g.signal, l.rung, l.source, l.metric, l.min_window, l.max_window, l.is_level
+    from source_signal as g
+    join evidence_ladder as l on l.claim_source = g.source and l.claim_metric = g.claim_metric
+    where g.signal in ('stars', 'downloads')
+),
+points as (
+    -- a project published as several packages counts their sum
+    select r.signal, r.rung, s.project_id, o.date,
+        sum(case when r.is_level then o.value else o.value / greatest(o.window_days, 1) * 30 end) as value
+    from rungs as r
+    join observation as o
+        on o.source = r.source and o.metric = r.metric and o.window_days between r.min_window and r.max_window
+    join project_subject as s on s.source = o.source and s.subject = o.subject
+    group by r.signal, r.rung, s.project_id, o.date
+),
+per_rung as (
+    select signal, rung, project_id, max(date) as as_of, arg_max(value, date) as value
+    from points
+    group by signal, rung, project_id
+),
+latest as (
+    select signal, project_id, arg_min(value, rung) as value, arg_min(as_of, rung) as as_of
+    from per_rung
+    group by signal, project_id
+)
+select l.project_id, l.name, l.github_repo, l.pypi, l.curated, l.basis,
+    st.value as stars, st.as_of as stars_date, dl.value as downloads_30d, dl.as_of as downloads_date
+from known_projects as l
+left join latest as st on st.project_id = l.project_id and st.signal = 'stars'
+left join latest as dl on dl.project_id = l.project_id and dl.signal = 'downloads'
+order by l.project_id;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -20,6 +21,11 @@ from collectors.projects import load_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# Every test, and every process a test starts, loads a small real subset of the shipped catalogue (14 projects cut
+# from data/seed/catalogue/ with all their rows): seeding the whole catalogue costs 15 s. tests/test_catalogue.py
+# loads the real one once.
+CATALOGUE_FIXTURE = FIXTURES / "catalogue"
+os.environ["ECOTRENDS_CATALOGUE"] = str(CATALOGUE_FIXTURE)
 # The recordings were made on this day (naive UTC); every test starts its clock here, never at today's date.
 RECORDED_NOW = datetime(2026, 11, 22, 12, 0, 0)
 

@@ -460,3 +460,56 @@ def test_with_many_projects_pages_open_on_the_eight_most_starred(app_db: Path, t
     by_stars = sorted(ids, key=lambda p: -((int(p[1:]) * 37) % 12))
     assert ui.default_projects(str(app_db), ids) == by_stars[:8]
     assert ui.default_projects(str(app_db), ids[:5]) == ids[:5], "a few projects: all of them"
+
+
+def search_for(at: AppTest, text: str) -> list:
+    """Type into the sidebar's search box; the buttons it offers, one per project found."""
+    widget(at, "text_input", "Find any project").set_value(text).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return [b for b in at.sidebar.button if b.label.startswith("+ ")]
+
+
+def test_any_catalogue_project_is_found_added_and_kept_in_the_link_three_times(populated: Path):
+    """As star-history's box: type a name, an owner/repo or a PyPI name, click, and it is on the chart and in the
+    URL; three projects in a row, each found by a different kind of name."""
+    at = compare_page(series="stars", projects="pytorch")
+    expected = ["pytorch"]
+    for text, project, trace in (("Polars", "polars", "polars"), ("pallets/flask", "flask", "flask"),
+                                 ("scikit_learn", "scikit-learn", "scikit-learn")):  # fmt: skip
+        found = search_for(at, text)
+        assert found, f"nothing found for {text!r}"
+        assert found[0].label.startswith(f"+ {trace}"), [b.label for b in found]
+        found[0].click().run()
+        expected.append(project)
+        assert widget(at, "multiselect", "Projects").value == expected
+        assert url(at, "projects") == ",".join(expected)
+        assert trace in {t["name"] for t in figure_of(at)["data"]}
+        assert widget(at, "text_input", "Find any project").value == "", "the box is cleared after a pick"
+
+    shared = compare_page(series="downloads_snapshot", projects=",".join(expected))  # the link, opened again
+    assert widget(shared, "multiselect", "Projects").value == expected
+    assert {"polars", "flask", "PyTorch"} <= {t["name"] for t in figure_of(shared)["data"]}
+
+
+def test_a_search_that_finds_nothing_says_how_to_track_the_project(populated: Path):
+    at = compare_page(series="stars")
+    assert search_for(at, "no-such-project-anywhere") == []
+    assert "ecotrends track no-such-project-anywhere" in " ".join(c.value for c in at.sidebar.code)
+
+
+def test_a_link_naming_an_unknown_project_keeps_the_known_ones(populated: Path):
+    at = compare_page(series="stars", projects="pytorch,nosuch/thing,duckdb")
+    assert widget(at, "multiselect", "Projects").value == ["pytorch", "duckdb"]
+
+
+@pytest.mark.parametrize("page", ["github", "pypi"])
+def test_source_pages_chart_a_catalogue_project_found_by_search(populated: Path, page: str):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(f"sections/{page}.py")
+    at.run()
+    found = search_for(at, "fastapi")
+    found[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "fastapi" in widget(at, "multiselect", "Projects").value
+    charted = [{t["name"] for t in json.loads(chart.proto.spec)["data"]} for chart in at.get("plotly_chart")]
+    assert any("fastapi" in names for names in charted)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from collectors import cli, seed, store
 from collectors.store import Observation
-from tests.conftest import query
+from tests.conftest import CATALOGUE_FIXTURE, query
 
 
 def test_a_new_database_gets_the_shipped_history_in_one_command(tmp_path: Path, capsys):
@@ -17,7 +17,10 @@ def test_a_new_database_gets_the_shipped_history_in_one_command(tmp_path: Path, 
     assert cli.main(["seed", "--if-needed", "--db", str(db)]) == cli.EXIT_OK
     assert "loaded the shipped history" in capsys.readouterr().err
     counts = dict(query(db, "select source, count(*) from observation group by source"))
-    assert counts == {"github": 42322, "pypi": 2266, "papers": 24}
+    shipped = pd.read_parquet(seed.OBSERVATIONS)["source"].value_counts().to_dict()
+    assert shipped == {"github": 42322, "pypi": 2266, "papers": 24}
+    catalogue = pd.read_parquet(CATALOGUE_FIXTURE / "observations.parquet")["source"].value_counts().to_dict()
+    assert counts == {source: shipped.get(source, 0) + catalogue.get(source, 0) for source in {*shipped, *catalogue}}
     runs = query(db, "select distinct command from collection_runs")
     assert runs == [("seed",)], "shipped history is recorded as such, never as a collection"
 
@@ -29,8 +32,11 @@ def test_every_shipped_row_keeps_its_origin(seeded: Path):
     unnamed = query(seeded, "select count(*) from observation where origin is null or origin = ''")[0][0]
     assert unnamed == 0
     origins = {row[0] for row in query(seeded, "select distinct split_part(origin, ' ', 1) from observation")}
-    assert origins == {"EvanLi/Github-Ranking", "ml-tooling/best-of-ml-python", "hugovk/top-pypi-packages",
-                       "Chillee/pytorch-vs-tensorflow"}  # fmt: skip
+    archives = {"EvanLi/Github-Ranking", "hugovk/top-pypi-packages", "Chillee/pytorch-vs-tensorflow",
+                "ml-tooling/best-of-ml-python", "ml-tooling/best-of-python", "ml-tooling/best-of-web-python",
+                "ml-tooling/best-of-python-dev"}  # fmt: skip
+    assert origins <= archives
+    assert {"EvanLi/Github-Ranking", "hugovk/top-pypi-packages", "Chillee/pytorch-vs-tensorflow"} <= origins
     assert query(seeded, "select count(*) from subject_event where origin = ''")[0][0] == 0
 
 

@@ -13,23 +13,20 @@ TRANSFORMS = ["values", "index to 100", "growth rate", "share of total"]
 db = str(queries.database())
 st.title("Compare")
 
-projects = queries.projects(db)
-if projects.empty:
+if queries.projects(db).empty:
     ui.empty_state("Nothing to compare yet.", "seed", "collect")
     st.stop()
-names = dict(zip(projects["project_id"], projects["name"], strict=True))
-palette = ui.colors(projects)
-ids = list(names)
 keys = [s.key for s in queries.SERIES]
 
-ui.url_choices("projects", ids, ui.default_projects(db, ids))
 ui.url_choice("series", keys, "stars")
 ui.url_choice("show", TRANSFORMS, "values")
 ui.url_number("rolling", 1, 1, 90)
 ui.url_flag("log")
 ui.url_flag("align")
+chosen, projects = ui.choose_projects(db)
+names = dict(zip(projects["project_id"], projects["name"], strict=True))
+palette = ui.colors(projects)
 with st.sidebar:
-    chosen = st.multiselect("Projects", ids, key="projects", format_func=names.get)
     key = st.selectbox("Series", keys, key="series", format_func=lambda k: queries.SERIES_BY_KEY[k].label)
     transform = st.radio("Show", TRANSFORMS, key="show")
     rolling = st.slider("Rolling mean (points)", 1, 90, key="rolling")
@@ -39,7 +36,7 @@ with st.sidebar:
         key="align",
         help="Days since each project's GitHub repository was created (shipped with ecotrends, or collected).",
     )
-ui.keep_in_url("projects", "series", "show", "rolling", "log", "align")
+ui.keep_in_url("series", "show", "rolling", "log", "align")
 
 spec = queries.SERIES_BY_KEY[key]
 frame = queries.series(db, key, tuple(chosen)) if chosen else pd.DataFrame()

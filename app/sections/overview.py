@@ -132,6 +132,13 @@ if present:
                 f"Basis: {ui.plain(rows['basis'].iloc[0])}; a project's packages are summed. ⚠ stale: the latest "
                 "value is older than this signal's cadence. Counts are compared over their windows per day."
             )
+more = queries.catalogue_size(db)
+if more:
+    st.caption(
+        f"These are the curated projects of data/projects.toml. {more:,} more, pandas or Polars, FastAPI or Flask, "
+        "are one search away: type a name, owner/repo or PyPI package into **Find any project** on Compare or any "
+        "source page."
+    )
 
 left, right = st.columns(2)
 with left:

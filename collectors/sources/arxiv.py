@@ -207,7 +207,7 @@ def _believable_total(ctx: Context, subject: str, metric: str, month: date, quer
 SOURCE = Source(
     name=NAME,
     title="arXiv",
-    subjects=lambda project: [project.id],
+    subjects=lambda project: [project.id] if project.arxiv_phrase else [],
     series=(
         Series("arxiv", "papers_mentioning", "arXiv papers mentioning (monthly)", "papers", is_count=True,
                per_days=30, windows=(28, 31),

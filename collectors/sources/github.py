@@ -284,7 +284,7 @@ def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str]
 SOURCE = Source(
     name=NAME,
     title="GitHub",
-    subjects=lambda project: [project.github],
+    subjects=lambda project: [project.github] if project.github else [],
     series=(
         Series("stars", "stars", "GitHub stars (daily snapshots where collected, archived lists before)", "stars",
                judges=(Rung("github", "stars", 1, "daily star counts (stargazers_count as GitHub showed it: "

@@ -13,7 +13,7 @@ LABEL = "conference papers whose full text mentions the framework and not its ri
 SOURCE = Source(
     name=NAME,
     title="Conference papers",
-    subjects=lambda project: [project.id],
+    subjects=lambda project: [project.id] if project.curated else [],
     series=(
         Series("papers", "papers_mentioning", "Conference papers mentioning, full text (yearly)", "papers",
                is_count=True, per_days=365, windows=(365, 366),

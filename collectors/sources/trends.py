@@ -346,7 +346,7 @@ def import_exports(db: Database, paths: Sequence[Path]) -> dict[str, int]:
 SOURCE = Source(
     name=NAME,
     title="Google Trends",
-    subjects=lambda project: [project.trends_term],
+    subjects=lambda project: [project.trends_term] if project.trends_term else [],
     series=(
         Series("trends", METRIC, "Google Trends interest", "interest (0-100)", windows=(7, 7),
                judges=(Rung(NAME, METRIC, 1, "Google Trends interest, weekly (one request)"),)),

@@ -2,11 +2,14 @@
 -- through project_subject), and the dated milestones of each project. The claims and the app's headlines
 -- read these instead of re-deriving the mapping.
 
-create or replace view project_series as
+-- series_of(subjects): the series of the projects a (project_id, source, subject) relation names. Summaries that
+-- need a few projects out of tens of thousands (the Overview's curated ones) pass their own subjects, so that only
+-- those projects' rows are read.
+create or replace macro series_of(subjects_table) as table
 with mapped as (
     select s.project_id, o.source, o.metric, o.date, o.window_days, o.value, o.origin
     from observation as o
-    join project_subject as s on s.source = o.source and s.subject = o.subject
+    join query_table(subjects_table) as s on s.source = o.source and s.subject = o.subject
 ),
 summed as (
     -- a project published as several packages (TensorFlow) counts their sum
@@ -32,6 +35,20 @@ shares as (
 select * from summed
 union all
 select * from shares;
+
+create or replace view project_series as
+select * from series_of('project_subject');
+
+-- The subjects of the curated projects (data/projects.toml) alone: what the Overview's summaries read.
+create or replace view curated_subjects as
+select s.project_id, s.source, s.subject
+from project_subject as s
+where s.project_id in (select project_id from project);
+
+comment on view curated_subjects is 'project_subjects of the curated projects (data/projects.toml) alone, without the catalogue''s.';
+comment on column curated_subjects.project_id is 'Curated project (data/projects.toml).';
+comment on column curated_subjects.source is 'Source.';
+comment on column curated_subjects.subject is 'The subject that source stores the project''s series under.';
 
 comment on view project_series is 'Every stored series of a tracked project, keyed by project id: a project''s PyPI packages summed, research mentions also as shares of all papers of the same window.';
 comment on column project_series.project_id is 'Tracked project (data/projects.toml).';
