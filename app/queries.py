@@ -386,10 +386,22 @@ def contradictions(db: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def coverage(db: str) -> pd.DataFrame:
-    """Per series: span, points, and the largest gap between consecutive points."""
+    """Per series of the curated projects (and of no project: denominators): span, points, and the largest gap
+    between consecutive points. The catalogue's tens of thousands of series are counted by catalogue_series."""
     return read(
         "select source, subject, metric, window_days, points, first_date, last_date, largest_gap_days "
-        "from series_summary order by source, subject, metric"
+        "from series_summary where (source, subject) not in (select source, subject from project_subject "
+        "where project_id not in (select project_id from project)) order by source, subject, metric"
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def catalogue_series(db: str) -> pd.DataFrame:
+    """How many series and points the catalogue's projects hold, per source."""
+    return read(
+        "select s.source, count(*) as series, sum(s.points) as points from series_summary as s "
+        "join project_subject as p using (source, subject) where p.project_id not in (select project_id from project) "
+        "group by s.source order by s.source"
     )
 
 

@@ -100,12 +100,15 @@ def day(value: object) -> str:
 
 
 def colors(projects: pd.DataFrame) -> dict[str, str]:
-    """One colour per project id, the same on every chart."""
-    mapping = {}
-    for index, row in enumerate(projects.sort_values("project_id").itertuples()):
-        own = row.color if isinstance(row.color, str) and row.color else None
-        mapping[row.project_id] = own or FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
-    return mapping
+    """One colour per project id, the same on every chart: a project's own colour (data/projects.toml), else the
+    next palette colour no other project on the chart has, in the order the projects come (curated first, then as
+    they were chosen), so that adding a project never recolours those already drawn."""
+    mapping: dict[str, str] = {}
+    own = {row.project_id: row.color for row in projects.itertuples() if isinstance(row.color, str) and row.color}
+    free = [color for color in FALLBACK_COLORS if color not in own.values()] or list(FALLBACK_COLORS)
+    for index, project_id in enumerate(project_id for project_id in projects["project_id"] if project_id not in own):
+        mapping[project_id] = free[index % len(free)]
+    return {**mapping, **own}
 
 
 def empty_state(what: str, *commands: str) -> None:
@@ -305,8 +308,11 @@ def choose_projects(db: str, key: str = "projects") -> tuple[list[str], pd.DataF
 
     curated = queries.projects(db)
     raw = st.query_params.get(key)
-    wanted = {*(raw.split(",") if raw else ()), *st.session_state.get(key, ())} - set(curated["project_id"])
+    asked = [*st.session_state.get(key, ()), *(raw.split(",") if raw else ())]
+    wanted = [p for p in dict.fromkeys(asked) if p not in set(curated["project_id"])]  # in the order chosen
     extra = queries.chosen_projects(db, tuple(sorted(wanted)))
+    if not extra.empty:
+        extra = extra.set_index("project_id").loc[[p for p in wanted if p in set(extra["project_id"])]].reset_index()
     offered = pd.concat([curated, extra], ignore_index=True) if not extra.empty else curated
     names = dict(zip(offered["project_id"], offered["name"], strict=True))
     ids = list(names)

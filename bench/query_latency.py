@@ -46,7 +46,10 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
         "projects", "freshness", "headlines", "signals", "latest_stars", "claim_checks", "series", "series_group",
         "breaks", "claim_evidence", "milestones", "judge_register", "star_history", "star_events", "arxiv_denominator",
         "trends_requests", "trends_series", "holdings", "recent_runs", "coverage", "published_views",
+        "find_projects", "chosen_projects", "catalogue_size", "catalogue_series",
     )}  # fmt: skip
+    found = q["find_projects"](db, "polars")
+    picked = (*found["project_id"].head(1), "pandas", "duckdb", "fastapi")
     chosen = tuple(ui.default_projects(db, list(q["projects"](db)["project_id"])))
     checks = q["claim_checks"](db)
     judged = checks[checks["evidence_source"].notna()].iloc[0]
@@ -55,8 +58,10 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
     request = requests.iloc[0] if not requests.empty else None
 
     def head() -> list[Callable[[], object]]:
-        """What every source page reads first: the projects and the star counts that rank the default ones."""
-        return [lambda: q["projects"](db), lambda: q["latest_stars"](db)]
+        """What every source page reads first: the projects, the star counts that rank the default ones, the
+        catalogue projects a link chose and the search box's count."""
+        return [lambda: q["projects"](db), lambda: q["latest_stars"](db), lambda: q["chosen_projects"](db, ()),
+                lambda: q["catalogue_size"](db)]
 
     def breaks(source: str, *metrics: str) -> list[Callable[[], object]]:
         return [lambda metric=metric: q["breaks"](db, source, metric) for metric in metrics]
@@ -66,6 +71,10 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
                      lambda: q["signals"](db), lambda: q["claim_checks"](db)],
         "Compare": [*head(), lambda: q["series"](db, "stars", chosen), *breaks("github", "stars"),
                     lambda: q["claim_checks"](db)],
+        "Compare, catalogue projects found by search": [
+            *head(), lambda: q["find_projects"](db, "polars"), lambda: q["chosen_projects"](db, picked),
+            lambda: q["series"](db, "stars", picked), lambda: q["series"](db, "downloads_snapshot", picked),
+            *breaks("github", "stars"), lambda: q["claim_checks"](db)],
         "Claims": [lambda: q["claim_checks"](db), lambda: q["projects"](db),
                    lambda: q["claim_evidence"](db, judged["claim_id"]),
                    *breaks(judged["evidence_source"], judged["evidence_metric"]), lambda: q["milestones"](db)],
@@ -83,7 +92,7 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
         "Trends": [*head(), lambda: q["trends_requests"](db), *breaks("trends", "interest"),
                    *([lambda: q["trends_series"](db, request["timeframe"], request["resolution"], chosen)]
                      if request is not None else [])],
-        "Data": [lambda: q["holdings"](db), lambda: q["recent_runs"](db), lambda: q["coverage"](db),
+        "Data": [lambda: q["catalogue_series"](db), lambda: q["recent_runs"](db), lambda: q["coverage"](db),
                  lambda: q["published_views"](db)],
     }  # fmt: skip
 

@@ -513,3 +513,15 @@ def test_source_pages_chart_a_catalogue_project_found_by_search(populated: Path,
     assert "fastapi" in widget(at, "multiselect", "Projects").value
     charted = [{t["name"] for t in json.loads(chart.proto.spec)["data"]} for chart in at.get("plotly_chart")]
     assert any("fastapi" in names for names in charted)
+
+
+def test_adding_a_project_never_recolours_those_already_drawn():
+    import pandas as pd
+
+    from app import ui
+
+    curated = pd.DataFrame({"project_id": ["pytorch", "tensorflow"], "color": ["#0072B2", "#E69F00"]})
+    before = ui.colors(pd.concat([curated, pd.DataFrame({"project_id": ["flask"], "color": [None]})]))
+    after = ui.colors(pd.concat([curated, pd.DataFrame({"project_id": ["flask", "duckdb"], "color": [None, None]})]))
+    assert after["flask"] == before["flask"] and after["pytorch"] == "#0072B2"
+    assert len(set(after.values())) == 4, "no two projects on a chart share a colour"

@@ -255,3 +255,37 @@ def test_a_pasted_article_is_checked_end_to_end_in_chromium(app_url: str, tmp_pa
         browser.close()
     articles, registered = claims.load_register(saved)
     assert articles[0].id == "pytorch-vs-tensorflow-a-quick" and len(registered) == 7
+
+
+def test_any_project_is_found_by_typing_and_stays_in_the_link_in_chromium(app_url: str):
+    """As on star-history: type a name into the box, click the match, three times; each lands on the chart and in
+    the URL, and the URL opened again shows the same chart."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{app_url}/compare?series=stars&projects=pytorch", wait_until="domcontentloaded")
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        settled(page)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        traces = []
+        for text, name in (("Polars", "polars"), ("pallets/flask", "flask"), ("duckdb", "duckdb")):
+            box = sidebar.get_by_role("textbox", name="Find any project")
+            box.fill(text)
+            box.press("Enter")
+            settled(page)
+            sidebar.locator("button").filter(has_text=f"+ {name}").first.click()
+            settled(page)
+            traces.append(wait_for_chart(page, f"figure.data.some(t => t.name === '{name}')", True))
+        page.screenshot(path=str(SCREENSHOTS / "compare-found-by-search.png"), full_page=True)
+        assert traces == [True, True, True], f"every project found must join the chart: {traces}"
+        assert "projects=pytorch%2Cpolars%2Cflask%2Cduckdb" in page.url, page.url
+
+        page.goto(page.url, wait_until="domcontentloaded")
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        settled(page)
+        names = wait_for_chart(page, "figure.data.map(t => t.name).sort().join(',')", "PyTorch,duckdb,flask,polars")
+        assert names == "PyTorch,duckdb,flask,polars", names
+        browser.close()

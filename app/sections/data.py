@@ -12,8 +12,8 @@ db = str(queries.database())
 st.title("Data")
 st.caption(f"Database: `{db}`")
 
-holdings = queries.holdings(db)
-if holdings.empty:
+coverage = queries.coverage(db)
+if coverage.empty:
     ui.empty_state(
         f"The database at `{db}` holds no data yet (set ECOTRENDS_DB to read another file).", "seed", "collect"
     )
@@ -35,8 +35,15 @@ st.dataframe(
 )
 
 st.subheader("Coverage and gaps per series")
+listed = queries.catalogue_series(db)
+if not listed.empty:
+    counts = ", ".join(f"{row.source} {row.series:,} ({ui.human(row.points)} points)" for row in listed.itertuples())
+    st.caption(
+        f"The curated projects' series. The shipped catalogue's are not listed here: {counts}. Query them with "
+        "`select * from series_summary` in the console, or chart any of them on Compare."
+    )
 st.dataframe(
-    queries.coverage(db),
+    coverage,
     hide_index=True,
     width="stretch",
     column_config={
