@@ -54,6 +54,9 @@ def load(conn: duckdb.DuckDBPyConnection, run_ids: dict[str, int]) -> dict[str, 
         f"created, lists, basis from read_parquet({projects_path})"
     )
     written = dict.fromkeys(run_ids, 0)
+    if "github" in run_ids:
+        for source, count in store.upsert_events(conn, creation_events(conn, run_ids["github"]), True).items():
+            written[source] = written.get(source, 0) + count
     parts = conn.execute(f"select distinct source, metric from read_parquet({observations_path}) order by all")
     for source, metric in parts.fetchall():  # one series kind at a time: a bounded batch, a bounded peak of memory
         batch = conn.sql(
@@ -68,6 +71,18 @@ def load(conn: duckdb.DuckDBPyConnection, run_ids: dict[str, int]) -> dict[str, 
         finally:
             conn.execute("drop view if exists incoming_batch")
     return written
+
+
+def creation_events(conn: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """The creation day of each catalogue repository the best-of lists recorded (GitHub's created_at), as the
+    dated facts release claims are judged on."""
+    return conn.execute(
+        "select 'github' as source, github_repo as subject, 'created' as event, created as date, "
+        "list_sort(list_filter(lists, l -> l like 'ml-tooling/%'))[1] || ' history/*_projects.csv created_at "
+        "(the repository''s creation as GitHub gave it)' as origin, current_timestamp::timestamp as collected_at, "
+        "?::bigint as run_id from catalogue_project where created is not null and github_repo is not null",
+        [run_id],
+    ).df()
 
 
 def projects(conn: duckdb.DuckDBPyConnection, curated: Sequence[Project]) -> list[Project]:

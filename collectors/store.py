@@ -312,7 +312,7 @@ def write_import(
     def work() -> dict[str, int]:
         written = _upsert(conn, frame, guard_zeros, by_source=True, keep_collected=keep_collected)
         if events is not None and not events.empty:
-            for source, count in _upsert_events(conn, events, keep_collected).items():
+            for source, count in upsert_events(conn, events, keep_collected).items():
                 written[source] = written.get(source, 0) + count
         if then is not None:
             then(conn)
@@ -382,7 +382,7 @@ def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable
     )
 
 
-def _upsert_events(conn: duckdb.DuckDBPyConnection, events: pd.DataFrame, keep_collected: bool) -> dict[str, int]:
+def upsert_events(conn: duckdb.DuckDBPyConnection, events: pd.DataFrame, keep_collected: bool) -> dict[str, int]:
     """Dated facts per source, inside the caller's transaction; facts inserted or changed per source."""
     changed: dict[str, int] = {}
     replaceable = seed_runs(conn, keep_collected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -179,3 +180,23 @@ def test_the_shipped_catalogue_files_fit_the_budget():
     assert sizes <= 30 * 2**20, f"{sizes / 2**20:.1f} MB"
     frame = duckdb.sql(f"select * from read_parquet('{config.DEFAULT_CATALOGUE / 'observations.parquet'}') limit 1")
     assert frame.columns == ["source", "subject", "metric", "date", "window_days", "value", "origin"]
+
+
+def test_claims_about_catalogue_projects_are_judged_on_their_evidence(seeded: Path):
+    """A register may name any catalogue project: its stars, downloads and creation are judged as the curated
+    projects' are (tests/fixtures/catalogue/dataframes_register.toml; DuckDB's repository has no creation date in
+    the archives, so its release claim has no data)."""
+    from collectors import claims
+
+    articles, proposed = claims.parse_register(
+        (CATALOGUE_FIXTURE / "dataframes_register.toml").read_text(encoding="utf-8"), "dataframes_register.toml"
+    )
+    with store.connect(seeded, read_only=True) as conn:
+        checks = inputs.judge_unregistered(conn, articles, proposed).set_index("claim_id")
+    assert checks.loc["df-polars-stars", "verdict"] == "supported"
+    assert "polars ranged from 31,329 (2025-01-12)" in checks.loc["df-polars-stars", "explanation"]
+    assert checks.loc["df-pandas-more-downloads", "verdict"] == "supported"
+    assert checks.loc["df-duckdb-release", "verdict"] == "no_data"
+    milestones = dict(query(seeded, "select project_id, date from project_milestones where project_id in "
+                                    "('polars', 'fastapi') and milestone = 'repository_created'"))  # fmt: skip
+    assert milestones == {"polars": date(2020, 5, 13), "fastapi": date(2018, 12, 8)}
