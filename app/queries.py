@@ -1,150 +1,30 @@
 """Every query the app runs, read-only and cached; pages draw, they do not query.
 
-A collector in another process holds DuckDB's write lock only for short writes, so a read waits briefly
-for it instead of failing. Cached functions take the database path so that a changed ECOTRENDS_DB is a
-different cache entry.
+Each takes the store it reads (`db`, as the page names it), which is also what its cache entry is keyed on;
+app/reader.py holds the connection they share.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from collectors import catalogue, claims, clock, config, inputs, sources, store
-from collectors.config import REPO_ROOT, Database
-from collectors.source import Series as DeclaredSeries
+from app.reader import read, run
+from collectors import catalogue, claims, clock, inputs, sources, store
+from collectors.source import Series
 
 CACHE_SECONDS = 60
-LOCK_WAIT_SECONDS = 15.0
-CONSOLE_TIMEOUT_SECONDS = 5.0
-CONSOLE_START_SECONDS = 3.0  # starting the console's process, on top of its query's time limit
-CONSOLE_MAX_ROWS = 10_000
-CONSOLE_MAX_BYTES = 64 * 2**20
-
-
-@dataclass(frozen=True)
-class Series:
-    """A chartable series as its source declares it (collectors/sources/), with the source's name."""
-
-    source: str
-    declared: DeclaredSeries
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.declared, name)
-
-    @property
-    def axis_title(self) -> str:
-        """The unit a chart of this series shows: '' per day, per 30 days or per year for counts."""
-        if not self.declared.is_count or self.declared.share_of:
-            return self.declared.unit
-        return f"{self.declared.unit} {per_label(self.declared.per_days)}"
-
-
-def per_label(days: int) -> str:
-    """'per day', 'per 30 days', 'per year': the unit counts are shown in."""
-    return {1: "per day", 365: "per year"}.get(days, f"per {days} days")
-
 
 # Every series a source offers for charts, in registry order: adding a source adds its series here.
-SERIES = tuple(Series(source.name, s) for source in sources.registry().values() for s in source.series if s.chart)
-SERIES_BY_KEY = {s.key: s for s in SERIES}
-
-
-def database() -> Database:
-    return config.database()
-
-
-class _Reader:
-    """One read-only connection reused for a burst of page queries, then closed.
-
-    Opening the file costs about 15 ms, more than most queries, so a page's queries share a connection.
-    It is closed after a short idle time, and at the latest after a few seconds, because a process holding
-    the file even read-only keeps a collector from taking DuckDB's write lock.
-    """
-
-    IDLE_SECONDS = 0.5
-    MAX_OPEN_SECONDS = 1.0
-    WRITER_WINDOW_SECONDS = 0.3  # after a forced close, reads wait this long so a waiting writer gets in
-
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._conn: duckdb.DuckDBPyConnection | None = None
-        self._path: Database | None = None
-        self._opened = 0.0
-        self._ready = False
-        self._timer: threading.Timer | None = None
-        self._reopen_after = 0.0
-
-    def query(self, path: Database, sql: str, params: list | None) -> pd.DataFrame:
-        return self.run(path, lambda conn: conn.execute(sql, params or []).df())
-
-    def run(self, path: Database, work: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]) -> pd.DataFrame:
-        """Do one piece of read-only work on the shared connection; an unprepared file reads as empty."""
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            if self._conn is None or self._path != path:
-                self._close()
-                self._let_writers_in(path)
-                self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
-                self._path, self._opened = path, time.monotonic()
-                ready = self._conn.execute(
-                    "select count(*) from duckdb_tables() where database_name = current_database() "
-                    "and table_name in ('project_signals', 'series_summary')"
-                ).fetchone()[0]
-                self._ready = ready == 2  # else no ecotrends run has finished writing this file yet
-            try:
-                return work(self._conn) if self._ready else pd.DataFrame()
-            finally:
-                if time.monotonic() - self._opened > self.MAX_OPEN_SECONDS or store.writer_waiting(path):
-                    self._close()
-                    self._reopen_after = time.monotonic() + self.WRITER_WINDOW_SECONDS
-                else:
-                    self._timer = threading.Timer(self.IDLE_SECONDS, self.close)
-                    self._timer.daemon = True
-                    self._timer.start()
-
-    def _let_writers_in(self, path: Database) -> None:
-        """Before opening: a short pause after a forced close, and none while a writer waits for the lock."""
-        time.sleep(max(0.0, self._reopen_after - time.monotonic()))
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while store.writer_waiting(path) and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        self._conn, self._path = None, None
-
-
-_READER = _Reader()
-
-
-def read(sql: str, params: list | None = None) -> pd.DataFrame:
-    """Run one read-only query; an absent or uninitialised database reads as empty."""
-    path = database()
-    if not store.exists(path):
-        return pd.DataFrame()
-    return _READER.query(path, sql, params)
+SERIES = tuple(series for source in sources.registry().values() for series in source.series if series.chart)
+SERIES_BY_KEY = {series.key: series for series in SERIES}
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def built_by_older_sql(db: str) -> bool:
     """Whether the summaries were built by other SQL than this checkout's (an upgrade not yet applied)."""
     frame = read(
+        db,
         "select value from collector_state where source = ? and subject = ? and key = ?", list(store.SCHEMA_DIGEST_KEY)
     )
     return not frame.empty and frame["value"].iloc[0] != store.schema_digest()
@@ -152,7 +32,7 @@ def built_by_older_sql(db: str) -> bool:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")
 def projects(db: str) -> pd.DataFrame:
-    return read("select project_id, name, github_repo, trends_term, color from project order by project_id")
+    return read(db, "select project_id, name, github_repo, trends_term, color from project order by project_id")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -161,6 +41,7 @@ def chosen_projects(db: str, ids: tuple[str, ...]) -> pd.DataFrame:
     if not ids:
         return pd.DataFrame(columns=["project_id", "name", "github_repo", "trends_term", "color"])
     return read(
+        db,
         "select project_id, name, github_repo, null as trends_term, null as color from project_directory "
         f"where not curated and project_id in ({', '.join('?' for _ in ids)}) order by project_id",
         list(ids),
@@ -170,15 +51,15 @@ def chosen_projects(db: str, ids: tuple[str, ...]) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def find_projects(db: str, text: str) -> pd.DataFrame:
     """Any known project by name, owner/repo or PyPI name (sql/find_projects.sql), best match first."""
-    if not text.strip() or not store.exists(database()):
+    if not text.strip():
         return pd.DataFrame()
-    return _READER.run(database(), lambda conn: catalogue.search(conn, text))
+    return run(db, lambda conn: catalogue.search(conn, text))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def catalogue_size(db: str) -> int:
     """How many catalogue projects are one search away (beyond the curated ones)."""
-    frame = read("select count(*) as n from project_directory where not curated")
+    frame = read(db, "select count(*) as n from project_directory where not curated")
     return int(frame["n"].iloc[0]) if not frame.empty else 0
 
 
@@ -186,6 +67,7 @@ def catalogue_size(db: str) -> int:
 def holdings(db: str) -> pd.DataFrame:
     """One row per stored series: how many points, from when to when (from the summary table)."""
     return read(
+        db,
         "select source, subject, metric, window_days, points, first_date, last_date, last_collected "
         "from series_summary order by source, subject, metric, window_days"
     )
@@ -196,6 +78,7 @@ def freshness(db: str) -> pd.DataFrame:
     """Per source: its runs (the source_runs view) beside its stored counts (the summary table, not a full
     scan of observation), with the age of the last collection by the app's clock."""
     frame = read(
+        db,
         """
         with stored as (
             select source, sum(points) as observations, max(last_date) as newest_date
@@ -217,13 +100,13 @@ def freshness(db: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def recent_runs(db: str, limit: int = 200) -> pd.DataFrame:
-    return read("select * from collection_runs order by run_id desc limit ?", [limit])
+    return read(db, "select * from collection_runs order by run_id desc limit ?", [limit])
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def subjects(db: str) -> pd.DataFrame:
     """Which stored subject belongs to which project, per source (project_subject)."""
-    return read("select project_id, source, subject from project_subject")
+    return read(db, "select project_id, source, subject from project_subject")
 
 
 def observations_of(db: str, source: str, metric: str | tuple[str, ...], project_ids: tuple[str, ...]) -> pd.DataFrame:
@@ -238,6 +121,7 @@ def observations_of(db: str, source: str, metric: str | tuple[str, ...], project
     names = list(chosen["subject"])
     metrics = [metric] if isinstance(metric, str) else list(metric)
     frame = read(
+        db,
         f"select subject, metric, date, window_days, value, origin from observation "
         f"where source = ? and metric in ({', '.join('?' for _ in metrics)}) "
         f"and subject in ({', '.join('?' for _ in names)}) order by subject, date",
@@ -267,11 +151,11 @@ def series_group(db: str, keys: tuple[str, ...], project_ids: tuple[str, ...]) -
     result = {}
     for spec in specs:
         frame = raw[raw["metric"] == metric_of[spec.key]] if not raw.empty else raw
-        result[spec.key] = _per_project(spec, frame)
+        result[spec.key] = _per_project(db, spec, frame)
     return result
 
 
-def _per_project(spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
+def _per_project(db: str, spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
     """One value per project and date: a project's packages summed; a share as a percentage of its denominator."""
     if frame.empty:
         return pd.DataFrame()
@@ -282,6 +166,7 @@ def _per_project(spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
     )
     if spec.share_of:
         totals = read(
+            db,
             "select date, window_days, value as denominator from observation "
             "where source = ? and metric = ? and subject = ?",
             [spec.source, spec.denominator_metric, spec.denominator_subject],
@@ -297,6 +182,7 @@ def _per_project(spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
 def breaks(db: str, source: str, metric: str) -> pd.DataFrame:
     """Breaks that affect this source's metric (the table holds glob patterns)."""
     return read(
+        db,
         "select date, metric, subject, title, reference from methodology_breaks "
         "where source = ? and ? glob metric order by date",
         [source, metric],
@@ -306,36 +192,35 @@ def breaks(db: str, source: str, metric: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Computing the overview…")
 def signals(db: str) -> pd.DataFrame:
     """Per project and signal: the latest figures and a year of values (summary table, rebuilt after each run)."""
-    return read("select * from project_signals order by signal, project_id")
+    return read(db, "select * from project_signals order by signal, project_id")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def latest_stars(db: str) -> pd.DataFrame:
     """Each project's latest star count, most-starred first: what the pages' default choice of projects ranks by
     (without the year of values per project that signals() carries: 40 ms on 2,000 projects)."""
-    return read("select project_id, latest from project_signals where signal = 'stars' order by latest desc nulls last")
+    return read(
+        db, "select project_id, latest from project_signals where signal = 'stars' order by latest desc nulls last"
+    )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def headlines(db: str) -> pd.DataFrame:
     """Per signal: who leads on its newest day, since when, and who follows (summary table)."""
-    return read("select * from signal_headlines order by signal")
+    return read(db, "select * from signal_headlines order by signal")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Checking the claims…")
 def claim_checks(db: str) -> pd.DataFrame:
-    return read("select * from claim_checks_snapshot order by ordinal")
+    return read(db, "select * from claim_checks_snapshot order by ordinal")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Judging the claims on the stored data…")
 def judge_register(db: str, register: str) -> pd.DataFrame:
     """claim_checks rows for the claims of a register's text that is not stored (an article being checked); the
     register is validated as data/claims.toml is, and nothing is written to the database."""
-    path = database()
-    if not store.exists(path):
-        return pd.DataFrame()
     articles, candidates = claims.parse_register(register, "the claims on this page")
-    return _READER.run(path, lambda conn: inputs.judge_unregistered(conn, articles, candidates))
+    return run(db, lambda conn: inputs.judge_unregistered(conn, articles, candidates))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the evidence…")
@@ -343,6 +228,7 @@ def claim_evidence(db: str, claim_id: str) -> pd.DataFrame:
     """The points a claim was judged on (its chosen rung), with the period around it, for its chart."""
     return _dated(
         read(
+            db,
             """
             with evidence as materialized (
                 select * from claim_evidence where claim_id = ?
@@ -362,7 +248,7 @@ def claim_evidence(db: str, claim_id: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def milestones(db: str) -> pd.DataFrame:
     """Every project's dated milestones: repository creation, first public release, first PyPI upload."""
-    return _dated(read("select project_id, milestone, date, subject, origin from project_milestones"))
+    return _dated(read(db, "select project_id, milestone, date, subject, origin from project_milestones"))
 
 
 def contradictions(db: str) -> pd.DataFrame:
@@ -389,6 +275,7 @@ def coverage(db: str) -> pd.DataFrame:
     """Per series of the curated projects (and of no project: denominators): span, points, and the largest gap
     between consecutive points. The catalogue's tens of thousands of series are counted by catalogue_series."""
     return read(
+        db,
         "select source, subject, metric, window_days, points, first_date, last_date, largest_gap_days "
         "from series_summary where (source, subject) not in (select source, subject from project_subject "
         "where project_id not in (select project_id from project)) order by source, subject, metric"
@@ -399,6 +286,7 @@ def coverage(db: str) -> pd.DataFrame:
 def catalogue_series(db: str) -> pd.DataFrame:
     """How many series and points the catalogue's projects hold, per source."""
     return read(
+        db,
         "select s.source, count(*) as series, sum(s.points) as points from series_summary as s "
         "join project_subject as p using (source, subject) where p.project_id not in (select project_id from project) "
         "group by s.source order by s.source"
@@ -408,60 +296,18 @@ def catalogue_series(db: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def published_views(db: str) -> pd.DataFrame:
     return read(
+        db,
         "select view_name, comment from duckdb_views() where database_name = current_database() and not internal "
         "and comment is not null order by view_name"
     )
 
 
-def view_rows(view: str) -> pd.DataFrame:
+def view_rows(db: str, view: str) -> pd.DataFrame:
     """A whole published view for download; the name must be one of published_views()."""
-    names = set(published_views(str(database()))["view_name"])
+    names = set(published_views(db)["view_name"])
     if view not in names:
         raise ValueError(f"{view!r} is not a published view")
-    return read(f'select * from "{view}"')
-
-
-class ConsoleError(Exception):
-    """The console's query failed: the message is DuckDB's, or the limit it ran into."""
-
-
-def console(sql: str) -> pd.DataFrame:
-    """Run a user's query in a separate, limited process (app/console.py) and return at most
-    CONSOLE_MAX_ROWS rows.
-
-    Its own process keeps a runaway query from growing the app (memory limit, two threads, an address-space
-    ceiling) and lets the time limit hold even where DuckDB cannot be interrupted: the process is killed.
-    External access is off and the configuration locked, on a read-only connection: nothing can be written,
-    read from files, fetched or loaded.
-    """
-    import pyarrow as pa
-
-    from app import console as worker
-
-    path = database()
-    if not store.exists(path):
-        raise ConsoleError("there is no database yet")
-    request = {
-        "db": config.spec(path), "data_path": getattr(path, "data_path", None), "sql": sql,
-        "timeout": CONSOLE_TIMEOUT_SECONDS, "max_rows": CONSOLE_MAX_ROWS, "max_bytes": CONSOLE_MAX_BYTES,
-    }  # fmt: skip
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "app.console"],
-            input=json.dumps(request).encode(),
-            capture_output=True,
-            timeout=CONSOLE_TIMEOUT_SECONDS + CONSOLE_START_SECONDS,
-            cwd=REPO_ROOT,
-        )
-    except subprocess.TimeoutExpired:
-        raise TimeoutError(f"stopped after {CONSOLE_TIMEOUT_SECONDS:.0f} s") from None
-    if done.returncode == worker.EXIT_TIMEOUT:
-        raise TimeoutError(f"stopped after {CONSOLE_TIMEOUT_SECONDS:.0f} s")
-    if done.returncode != 0:
-        # DuckDB's message comes first; the hints it adds after a blank line are left out.
-        message = done.stderr.decode(errors="replace").strip().split("\n\n")[0]
-        raise ConsoleError(message or f"the query process ended with code {done.returncode}")
-    return pa.ipc.open_stream(done.stdout).read_pandas()
+    return read(db, f'select * from "{view}"')
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -474,6 +320,7 @@ def star_history(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
         return pd.DataFrame()
     return _dated(
         read(
+            db,
             "select project_id, date, retained_stars_cumulative as value, 0 as window_days, origin "
             f"from github_star_history where repo in ({', '.join('?' for _ in repos)}) order by project_id, date",
             repos,
@@ -489,13 +336,14 @@ def star_events(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def launch_dates(db: str) -> dict[str, object]:
     """Each project's launch: the creation of its GitHub repository (collected, or shipped in the seed)."""
-    frame = read("select project_id, date from project_milestones where milestone = 'repository_created'")
+    frame = read(db, "select project_id, date from project_milestones where milestone = 'repository_created'")
     return dict(zip(frame["project_id"], frame["date"], strict=True)) if not frame.empty else {}
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def arxiv_denominator(db: str) -> pd.DataFrame:
     return read(
+        db,
         "select date_trunc('month', date)::date as month, value as papers_total from observations "
         "where source = 'arxiv' and metric = 'papers_total' order by month"
     )
@@ -503,53 +351,18 @@ def arxiv_denominator(db: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def trends_requests(db: str) -> pd.DataFrame:
-    return read("select * from trends_requests order by collected desc")
+    return read(db, "select * from trends_requests order by collected desc")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def trends_series(db: str, timeframe: str, resolution: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
     frame = read(
+        db,
         "select project_id, period_start as date, interest as value, 0 as window_days, origin from trends_interest "
         "where timeframe = ? and resolution = ? and list_contains(?::varchar[], project_id) order by project_id, date",
         [timeframe, resolution, list(project_ids)],
     )
     return _dated(frame)
-
-
-def common_grid(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
-    """Each project's series on one calendar grid, keeping only the periods every chosen project has a point in.
-
-    Shares and growth rates are only meaningful on such a grid: a day where one project alone has a point would
-    read as 100%, and a gap as a jump. Levels take the period's last value, counts its mean per day.
-    """
-    steps = frame.sort_values("date").groupby("project_id")["date"].diff().dt.days
-    yearly = steps.median() > 60
-    period = "Y" if yearly else "M"
-    grid = frame.assign(period=frame["date"].dt.to_period(period))
-    grid = (
-        grid.sort_values("date")
-        .groupby(["project_id", "period"], as_index=False)
-        .agg(value=("value", "mean" if is_count else "last"), origin=("origin", "last"))
-    )
-    everyone = grid.groupby("period")["project_id"].transform("nunique") == grid["project_id"].nunique()
-    grid = grid[everyone].copy()
-    grid["date"] = grid["period"].dt.to_timestamp(how="end").dt.normalize()
-    return grid.drop(columns="period"), "calendar years" if yearly else "calendar months"
-
-
-def share_of_total(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
-    """Each project's percentage of the chosen projects' total, per common period (see common_grid)."""
-    grid, periods = common_grid(frame, is_count)
-    grid["value"] = 100 * grid["value"] / grid.groupby("date")["value"].transform("sum")
-    return grid, periods
-
-
-def growth_rate(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
-    """Each project's percent change from the previous common period (see common_grid)."""
-    grid, periods = common_grid(frame, is_count)
-    grid["value"] = 100 * grid.groupby("project_id")["value"].pct_change()
-    return grid, periods
-
 
 def _dated(frame: pd.DataFrame) -> pd.DataFrame:
     if not frame.empty:

@@ -10,10 +10,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st
 
-from app import pages, queries, ui
+from app import pages, queries, reader, ui
 
 st.set_page_config(page_title="ecotrends", page_icon="📈", layout="wide")
-if queries.built_by_older_sql(str(queries.database())):
+if queries.built_by_older_sql(str(reader.database())):
     st.warning(
         "This database was last prepared by another version of ecotrends: its tables may not match the pages. "
         f"Bring it up to date (no network needed):\n\n```sh\n{ui.hint('seed --if-needed')}\n```"

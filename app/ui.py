@@ -443,9 +443,9 @@ def panels(pages: Sequence[Panel], projects: pd.DataFrame, breaks: dict[str, pd.
 
 def source_page(title: str, *fill_commands: str) -> tuple[str, pd.DataFrame, tuple[str, ...]]:
     """The common head of a source page: title, the projects or the empty state, and the project picker."""
-    from app import queries
+    from app import queries, reader
 
-    db = str(queries.database())
+    db = str(reader.database())
     st.title(title)
     if queries.projects(db).empty:
         empty_state("No projects in the database yet.", *fill_commands)

@@ -64,9 +64,9 @@ def load_scale_rows(file: Path, lake_db: DuckLake, projects: int) -> float:
 
 def page_times(db: config.Database, repeat: int) -> dict[str, float]:
     os.environ["ECOTRENDS_DB"] = config.spec(db)
-    from app import queries
+    from app import queries, reader
 
-    queries._READER.close()
+    reader.READER.close()
     return {
         page: query_latency.median_ms(lambda calls=calls: [call() for call in calls], repeat)
         for page, calls in query_latency.page_queries(queries).items()
@@ -92,10 +92,10 @@ def write_rates(db: config.Database, rows: int) -> dict[str, float]:
 def reading_while(db: config.Database, work: Callable[[], list[int]]) -> tuple[list[int], list[float]]:
     """Run work() while this process serves the Overview page's queries from db over and over; returns
     work's exit codes and the page's times."""
-    from app import queries
+    from app import queries, reader
 
     os.environ["ECOTRENDS_DB"] = config.spec(db)
-    queries._READER.close()
+    reader.READER.close()
     overview = query_latency.page_queries(queries)["Overview"]
     read_ms, done = [], threading.Event()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,6 +46,19 @@ class Series:
     share_of: str | None = None
     denominator_metric: str | None = None
     denominator_subject: str | None = None
+    source: str = ""  # the declaring source's name, filled in by Source
+
+    @property
+    def axis_title(self) -> str:
+        """The unit a chart of this series shows: per day, per 30 days or per year for counts."""
+        if not self.is_count or self.share_of:
+            return self.unit
+        return f"{self.unit} {per_label(self.per_days)}"
+
+
+def per_label(days: int) -> str:
+    """'per day', 'per 30 days', 'per year': the unit counts are shown in."""
+    return {1: "per day", 365: "per year"}.get(days, f"per {days} days")
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,10 @@ class Source:
     signal: Signal | None = None
     page: str | None = None  # the app page of this source, a file under app/sections/
     project_fields: tuple[ProjectField, ...] = ()  # its own keys in data/projects.toml
+
+    def __post_init__(self) -> None:
+        # each series knows its source, so that a chart, a link or a query needs the series alone
+        object.__setattr__(self, "series", tuple(replace(series, source=self.name) for series in self.series))
 
     @property
     def collects(self) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import pages, queries
+from app import pages, queries, reader, sql_console
 from collectors import inputs, interchange, seed, store
 from collectors.sources import trends
 from collectors.store import Observation
@@ -126,7 +126,7 @@ def test_compare_choices_are_kept_in_the_url(populated: Path):
     links = at.get("page_link")
     assert any("claim=" in (link.proto.query_string or "") for link in links), "each claim opens from Compare"
     at.radio[0].set_value("share of total").run()
-    queries._READER.close()  # the app process never writes; this test does, so it lets go of the file first
+    reader.READER.close()  # the app process never writes; this test does, so it lets go of the file first
     with store.connect(populated) as conn:
         store.record_event(conn, "github", "pytorch/pytorch", "created", date(2016, 8, 13), "test")
     queries.st.cache_data.clear()
@@ -308,7 +308,7 @@ def test_claims_filters_by_verdict_and_shows_the_explanation(populated: Path):
 
 
 def test_sql_console_is_read_only_and_locked_down(populated: Path, tmp_path: Path):
-    assert queries.console("select count(*) as n from observations")["n"][0] > 0
+    assert sql_console.console("select count(*) as n from observations")["n"][0] > 0
     refused = [
         "create table x as select 1",
         "insert into project values ('a','a','a/a','a','a',null)",
@@ -322,25 +322,25 @@ def test_sql_console_is_read_only_and_locked_down(populated: Path, tmp_path: Pat
     ]
     for sql in refused:
         with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the point is that none succeeds
-            queries.console(sql)
+            sql_console.console(sql)
     assert not (tmp_path / "out.csv").exists()
 
 
 def test_runaway_query_is_stopped_within_its_limit(populated: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(queries, "CONSOLE_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(sql_console, "CONSOLE_TIMEOUT_SECONDS", 0.5)
     started = time.monotonic()
     with pytest.raises(TimeoutError):
-        queries.console("select count(*) from range(100000000000) as a")
-    assert time.monotonic() - started < 0.5 + queries.CONSOLE_START_SECONDS + 2, "killed if not interrupted"
+        sql_console.console("select count(*) from range(100000000000) as a")
+    assert time.monotonic() - started < 0.5 + sql_console.CONSOLE_START_SECONDS + 2, "killed if not interrupted"
 
 
 MEMORY_PROBE = """
 import resource, sys
-from app import pages, queries
+from app import pages, queries, reader, sql_console
 try:
-    queries.console("select length(string_agg(repeat('x', 100000), '')) from range(200000)")
+    sql_console.console("select length(string_agg(repeat('x', 100000), '')) from range(200000)")
     outcome = "answered"
-except queries.ConsoleError as exc:
+except sql_console.ConsoleError as exc:
     outcome = str(exc)
 peaks = [resource.getrusage(who).ru_maxrss * 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 print(outcome.splitlines()[0], *peaks, sep="\\n")

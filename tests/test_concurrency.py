@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import queries
+from app import reader as app_reader
 from collectors import cli, http, inputs, interchange, store
 from tests.conftest import query
 from tests.fakeapi import FakeAPI
@@ -65,7 +65,7 @@ def test_app_queries_keep_answering_while_a_collector_writes(db: Path, monkeypat
         while time.monotonic() < deadline:
             for sql in PAGE_QUERIES:
                 try:
-                    queries.read(sql)
+                    app_reader.read("", sql)
                     with lock:
                         loads[0] += 1
                 except Exception as exc:  # every failure is counted, none may happen

@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from app import queries
+from app import queries, sql_console
+from app import reader as app_reader
 from collectors import cli, config, inputs, lake, runner, seed, sources, store
 from collectors.config import DuckLake
 from collectors.errors import ConfigError, LockedError
@@ -275,7 +276,7 @@ def test_two_collectors_of_different_sources_land_at_once_while_the_app_reads(
             for sql in ("select * from source_freshness", "select * from claim_checks_snapshot",
                         "select * from series_summary"):  # fmt: skip
                 try:
-                    queries.read(sql)
+                    app_reader.read("", sql)
                     reads[0] += 1
                 except Exception as exc:  # every failure counts; none may happen
                     failures.append(repr(exc))
@@ -327,11 +328,11 @@ def test_app_pages_render_from_a_lake_as_from_a_file(seeded_lake: DuckLake, seed
 def test_the_sql_console_queries_a_lake(seeded_lake: DuckLake, monkeypatch: pytest.MonkeyPatch):
     lake = seeded_lake
     monkeypatch.setenv("ECOTRENDS_DB", config.spec(lake))
-    answer = queries.console("select count(*) as n from observations where source = 'github'")
+    answer = sql_console.console("select count(*) as n from observations where source = 'github'")
     assert answer["n"].iloc[0] > 40_000
     for refused in ("delete from observation", "select * from read_text('/etc/passwd')"):
-        with pytest.raises(queries.ConsoleError):
-            queries.console(refused)
+        with pytest.raises(sql_console.ConsoleError):
+            sql_console.console(refused)
 
 
 def test_lake_extensions_are_loaded_from_the_installed_packages():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import queries, ui
+from app import queries, transforms, ui
 
 db, projects, chosen = ui.source_page("Research mentions", "seed", "backfill --source arxiv")
 frames = queries.series_group(db, ("arxiv", "arxiv_share"), chosen)
 mentions = frames["arxiv"]
 several = not mentions.empty and mentions["project_id"].nunique() > 1
-share = queries.share_of_total(mentions, is_count=True)[0] if several else pd.DataFrame()
+share = transforms.share_of_total(mentions, is_count=True)[0] if several else pd.DataFrame()
 papers = queries.series(db, "papers", chosen)
 breaks = queries.breaks(db, "arxiv", "papers_mentioning")
 ui.panels(

@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from app import queries, ui
+from app import queries, reader, ui
 from collectors import claims, extract, proposals, sources
 from collectors.errors import ConfigError, InputFileError
 from collectors.projects import load_projects
@@ -101,7 +101,7 @@ def article_input() -> tuple[str, str] | None:
     return (fetched[1], fetched[2]) if fetched else None
 
 
-db = str(queries.database())
+db = str(reader.database())
 st.title("Check an article")
 st.caption(
     "Give an article about framework adoption: its claims are proposed with the sentence or table row each comes "

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import queries, ui
+from app import queries, reader, ui
 
 JUDGED = ("supported", "partly_supported", "inaccurate", "contradicted")
 MILESTONES = {
@@ -99,7 +99,7 @@ def milestone_chart(claim: pd.Series) -> go.Figure | None:
     return figure
 
 
-db = str(queries.database())
+db = str(reader.database())
 st.title("Claims")
 st.caption(
     "What five articles comparing TensorFlow and PyTorch claim about adoption, each claim judged on the best "

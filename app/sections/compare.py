@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import queries, ui
+from app import queries, reader, transforms, ui
 
 TRANSFORMS = ["values", "index to 100", "growth rate", "share of total"]
 
 
-db = str(queries.database())
+db = str(reader.database())
 st.title("Compare")
 
 if queries.projects(db).empty:
@@ -69,7 +69,7 @@ if transform == "index to 100":
     base = frame.groupby("project_id")["value"].transform(lambda s: s[s > 0].iloc[0] if (s > 0).any() else None)
     frame["value"] = 100 * frame["value"] / base
 elif transform in ("growth rate", "share of total"):
-    derive = queries.growth_rate if transform == "growth rate" else queries.share_of_total
+    derive = transforms.growth_rate if transform == "growth rate" else transforms.share_of_total
     frame, periods = derive(frame, spec.is_count)
     grid_note = (
         f" {transform.capitalize()} is computed on {periods} in which every chosen project has a point "

@@ -6,9 +6,9 @@ import io
 
 import streamlit as st
 
-from app import queries, ui
+from app import queries, reader, sql_console, ui
 
-db = str(queries.database())
+db = str(reader.database())
 st.title("Data")
 st.caption(f"Database: `{db}`")
 
@@ -59,7 +59,7 @@ view = st.selectbox("View", list(views["view_name"]), format_func=lambda v: v)
 st.caption(ui.plain(views.set_index("view_name").at[view, "comment"]))
 if st.button("Prepare downloads"):
     with st.spinner("Reading the view…"):
-        frame = queries.view_rows(view)
+        frame = queries.view_rows(db, view)
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     left, right = st.columns(2)
@@ -71,12 +71,12 @@ if st.button("Prepare downloads"):
 st.subheader("SQL console (read-only)")
 st.caption(
     "Runs on a read-only connection with external access off and the configuration locked: no writes, no files, "
-    f"no network, no extensions; stopped after {queries.CONSOLE_TIMEOUT_SECONDS:.0f} s; at most "
-    f"{queries.CONSOLE_MAX_ROWS:,} rows."
+    f"no network, no extensions; stopped after {sql_console.CONSOLE_TIMEOUT_SECONDS:.0f} s; at most "
+    f"{sql_console.CONSOLE_MAX_ROWS:,} rows."
 )
 sql = st.text_area("Query", value="select * from source_freshness", height=120)
 if st.button("Run query"):
     try:
-        st.dataframe(queries.console(sql), hide_index=True, width="stretch")
+        st.dataframe(sql_console.console(sql, db), hide_index=True, width="stretch")
     except Exception as exc:  # every refusal is shown to the user as text, never as HTML
         st.error(ui.plain(f"{type(exc).__name__}: {exc}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import queries, ui
+from app import queries, reader, ui
 from collectors import clock, sources
 
 # Each source that gives a headline declares it (collectors/sources/): its title, when its latest value is stale
@@ -58,7 +58,7 @@ def headline(row: object, names: dict[str, str]) -> str:
     return f"{line}, {since}. _Basis: {ui.plain(row.basis)}._"
 
 
-db = str(queries.database())
+db = str(reader.database())
 st.title("Overview")
 st.caption(
     "Every tracked project across GitHub, PyPI, research papers and Google Trends, beside what the articles claim."
