@@ -22,7 +22,7 @@ from collectors.errors import PayloadError, RateLimitedError, SourceError
 from collectors.http import HttpClient
 
 if TYPE_CHECKING:
-    from collectors.runner import Context, Outcome
+    from collectors.source import Context, Outcome
     from collectors.store import Observation
 
 QUERY_DIR = REPO_ROOT / "sql" / "remote"

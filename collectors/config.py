@@ -31,7 +31,7 @@ class Project:
     color: str | None = None
     github_former_names: tuple[str, ...] = ()
     archived: bool = False  # ended: kept in every view and claim, no longer collected
-    # Keys that sources declare for themselves (Source.project_fields), e.g. stackoverflow_tag: (key, names).
+    # Keys that sources declare for themselves (Source.project_fields), as (key, names).
     source_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
     curated: bool = True  # listed in data/projects.toml; False for the shipped catalogue's projects
 

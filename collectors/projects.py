@@ -1,7 +1,7 @@
 """Tracked projects from data/projects.toml, validated on load with errors naming file, entry and field.
 
 Besides the keys every project has, an entry may carry keys that sources declare for themselves
-(Source.project_fields, e.g. stackoverflow_tag): they are checked against those declarations.
+(Source.project_fields): they are checked against those declarations.
 """
 
 from __future__ import annotations

@@ -9,13 +9,12 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from collectors import store
 from collectors.config import Database, Project, collected
-from collectors.errors import EcotrendsError, RateLimitedError, TransientError
-from collectors.http import HttpClient
-from collectors.source import Source
+from collectors.errors import EcotrendsError
+from collectors.source import Context, Outcome, Source
 
 log = logging.getLogger("ecotrends")
 
@@ -68,57 +67,6 @@ class Progress:
 
 
 @dataclass
-class Context:
-    """What a collector gets: where to write, what to collect, its HTTP client and its progress."""
-
-    db: Database
-    projects: Sequence[Project]
-    client: HttpClient
-    progress: Progress
-    run_id: int
-    command: str = "collect"
-    since: str | None = None
-
-
-MAX_CONSECUTIVE_OUTAGES = 3  # then the source stops for this run instead of hammering a failing API
-
-
-@dataclass
-class Outcome:
-    """What a run of one source achieved; it stops itself after repeated outages."""
-
-    rows_written: int = 0
-    errors: list[str] = field(default_factory=list)
-    successes: int = 0
-    consecutive_outages: int = 0
-
-    def fail(self, subject: str, exc: Exception) -> None:
-        message = f"{subject}: {exc}"
-        log.warning("%s", message)
-        self.errors.append(message)
-        if isinstance(exc, TransientError | RateLimitedError):
-            self.consecutive_outages += 1
-            if self.gave_up:
-                self.errors.append(
-                    f"stopped after {MAX_CONSECUTIVE_OUTAGES} consecutive outages; the next run continues"
-                )
-
-    def succeeded(self) -> None:
-        self.successes += 1
-        self.consecutive_outages = 0
-
-    @property
-    def gave_up(self) -> bool:
-        return self.consecutive_outages >= MAX_CONSECUTIVE_OUTAGES
-
-    @property
-    def status(self) -> str:
-        if not self.errors:
-            return "ok"
-        return "partial" if self.successes or self.rows_written else "failed"
-
-
-@dataclass
 class SourceResult:
     source: str
     status: str
@@ -138,9 +86,13 @@ def run_source(
 ) -> SourceResult:
     """Run one source and record it; never raises, so the other sources carry on."""
     name = source.name
-    with store.connect(db) as conn:
-        run_id = store.start_run(conn, name, command)
-    client = source.make_client()
+    try:
+        with store.connect(db) as conn:
+            run_id = store.start_run(conn, name, command)
+        client = source.make_client()
+    except Exception as exc:  # the run could not even be recorded (a locked or broken store): say so, go on
+        log.error("%s could not start: %s", name, exc)
+        return SourceResult(name, "failed", 0, 0, f"could not start: {exc}")
     progress = Progress(name, interactive)
     outcome = Outcome()
     error: str | None = None
@@ -165,8 +117,11 @@ def run_source(
         log.error("%s failed unexpectedly:\n%s", name, traceback.format_exc())
     finally:
         progress.close()
-    with store.connect(db) as conn:
-        store.finish_run(conn, run_id, status, outcome.rows_written, client.requests_made, error)
+    try:
+        with store.connect(db) as conn:
+            store.finish_run(conn, run_id, status, outcome.rows_written, client.requests_made, error)
+    except Exception as exc:  # the next run closes a run left open (collection_runs shows it)
+        log.error("%s: could not record the end of run %s: %s", name, run_id, exc)
     log.info("%s: %s, %d rows written, %d requests", name, status, outcome.rows_written, client.requests_made)
     return SourceResult(name, status, outcome.rows_written, client.requests_made, error)
 

@@ -7,15 +7,28 @@ evidence ladder, the app's series and pages, the tests) reads that registry inst
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from collectors.config import Project
-    from collectors.http import HttpClient
-    from collectors.runner import Context, Outcome
+from collectors.config import Database, Project
+from collectors.errors import RateLimitedError, TransientError
+from collectors.http import HttpClient
+
+log = logging.getLogger("ecotrends")
+
+
+class Progress(Protocol):
+    """How a collector reports its steps (the runner draws a bar on a terminal, log lines under cron)."""
+
+    def add_total(self, steps: int) -> None: ...
+
+    def task(self, message: str) -> AbstractContextManager[None]: ...
+
+    def note(self, message: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,9 @@ class Signal:
 class ProjectField:
     """A key of a [[project]] entry in data/projects.toml that this source reads: one name, or a list of names."""
 
-    key: str  # stackoverflow_tag, conda ...
+    key: str  # the key in a [[project]] entry, named after what it holds (a tag, a list of packages)
     pattern: str  # each name must match it
-    describe: str  # "a Stack Overflow tag (lower case)", for errors
+    describe: str  # what a name must be, for errors ("a tag (lower case)")
     many: bool = False
 
     def validate(self, where: str, value: object) -> tuple[str, ...]:
@@ -90,6 +103,57 @@ class ProjectField:
             shape = f"a list of {self.describe} names" if self.many else self.describe
             raise ConfigError(f"{where}: field '{self.key}' = {value!r} is not {shape}")
         return tuple(names)
+
+
+@dataclass
+class Context:
+    """What a collector gets: where to write, what to collect, its HTTP client and its progress."""
+
+    db: Database
+    projects: Sequence[Project]
+    client: HttpClient
+    progress: Progress
+    run_id: int
+    command: str = "collect"
+    since: str | None = None
+
+
+MAX_CONSECUTIVE_OUTAGES = 3  # then the source stops for this run instead of hammering a failing API
+
+
+@dataclass
+class Outcome:
+    """What a run of one source achieved; it stops itself after repeated outages."""
+
+    rows_written: int = 0
+    errors: list[str] = field(default_factory=list)
+    successes: int = 0
+    consecutive_outages: int = 0
+
+    def fail(self, subject: str, exc: Exception) -> None:
+        message = f"{subject}: {exc}"
+        log.warning("%s", message)
+        self.errors.append(message)
+        if isinstance(exc, TransientError | RateLimitedError):
+            self.consecutive_outages += 1
+            if self.gave_up:
+                self.errors.append(
+                    f"stopped after {MAX_CONSECUTIVE_OUTAGES} consecutive outages; the next run continues"
+                )
+
+    def succeeded(self) -> None:
+        self.successes += 1
+        self.consecutive_outages = 0
+
+    @property
+    def gave_up(self) -> bool:
+        return self.consecutive_outages >= MAX_CONSECUTIVE_OUTAGES
+
+    @property
+    def status(self) -> str:
+        if not self.errors:
+            return "ok"
+        return "partial" if self.successes or self.rows_written else "failed"
 
 
 @dataclass(frozen=True)

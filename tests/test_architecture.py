@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 from collectors import sources
@@ -28,7 +29,12 @@ def runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     return found
 
 
-def import_graph() -> dict[str, set[str]]:
+def all_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement, those for type checkers included."""
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]
+
+
+def import_graph(imports: Callable[[ast.AST], list] = runtime_imports) -> dict[str, set[str]]:
     """Every import between the project's modules, at module level or inside functions; the registry's
     dynamic import of each source module counts as an import of the sources package."""
     files = [path for package in PACKAGES for path in (ROOT / package).rglob("*.py")]
@@ -36,7 +42,7 @@ def import_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in runtime_imports(ast.parse(path.read_text())):
+        for node in imports(ast.parse(path.read_text())):
             targets = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
@@ -107,3 +113,27 @@ def test_no_module_outside_the_registry_imports_a_source_by_name():
         and any(t.startswith("collectors.sources.") for t in targets)
     }  # fmt: skip
     assert naming == set()
+
+
+def test_the_import_graph_has_no_cycle_counting_imports_for_type_checkers():
+    """Imports under TYPE_CHECKING tie modules as much as any: the runner and the sources meet in source.py."""
+    assert find_cycle(import_graph(all_imports)) == []
+
+
+PRODUCT = [*ROOT.glob("app/**/*.py"), *ROOT.glob("collectors/**/*.py"), *ROOT.glob("sql/**/*.sql")]
+
+
+def files_naming(pattern: str) -> list[str]:
+    import re
+
+    word = re.compile(pattern, re.IGNORECASE)
+    return sorted(str(path.relative_to(ROOT)) for path in PRODUCT if word.search(path.read_text(encoding="utf-8")))
+
+
+def test_a_source_is_named_in_its_own_module_view_and_few_other_files():
+    """A source is one unit: its module, its view, and at most a few files that hold data named after it (the
+    catalogue's conda packages, the extractor's words for a metric)."""
+    for source, pattern in (("stackoverflow", r"stack ?overflow"), ("conda", r"\bconda\b")):
+        named = files_naming(pattern)
+        assert f"collectors/sources/{source}.py" in named
+        assert len(named) <= 6, f"{source} is named in {len(named)} product files: {named}"

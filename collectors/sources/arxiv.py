@@ -17,8 +17,7 @@ import duckdb
 from collectors import clock, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
-from collectors.runner import Context, Outcome
-from collectors.source import Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 log = logging.getLogger(__name__)

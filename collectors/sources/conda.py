@@ -26,8 +26,7 @@ import pyarrow.parquet as pq
 from collectors import clock, store
 from collectors.errors import NotFoundError, PayloadError, SourceError
 from collectors.http import HttpClient, base_url
-from collectors.runner import Context, Outcome
-from collectors.source import ProjectField, Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, ProjectField, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,7 @@ import requests
 from collectors import clickhouse, clock, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
-from collectors.runner import Context, Outcome
-from collectors.source import Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 NAME = "github"

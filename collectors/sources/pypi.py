@@ -14,8 +14,7 @@ import duckdb
 from collectors import clickhouse, clock, store
 from collectors.errors import PayloadError, RateLimitedError, SourceError
 from collectors.http import HttpClient, base_url, json_object
-from collectors.runner import Context, Outcome
-from collectors.source import Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 NAME = "pypi"

@@ -19,8 +19,7 @@ import duckdb
 from collectors import clock, store
 from collectors.errors import AuthError, PayloadError, RateLimitedError, SourceError, TransientError
 from collectors.http import HttpClient, base_url, json_object
-from collectors.runner import Context, Outcome
-from collectors.source import ProjectField, Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, ProjectField, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 log = logging.getLogger(__name__)

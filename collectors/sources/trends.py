@@ -26,8 +26,7 @@ from collectors import clock, interchange, store
 from collectors.config import Database
 from collectors.errors import InputFileError, PayloadError
 from collectors.http import HttpClient, base_url
-from collectors.runner import Context, Outcome
-from collectors.source import Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 NAME = "trends"
