@@ -14,6 +14,37 @@ DEFAULT_DB = REPO_ROOT / "data" / "ecotrends.duckdb"
 DEFAULT_CATALOGUE = REPO_ROOT / "data" / "seed" / "catalogue"
 
 
+# Every environment variable ecotrends reads is read here, once per call, so a test or a process can set it.
+
+
+def service_url(variable: str, default: str) -> str:
+    """A service's scheme and host: ECOTRENDS_*_URL overrides it for mirrors, proxies and local test servers."""
+    return os.environ.get(variable, default).rstrip("/")
+
+
+def secret(variable: str) -> str | None:
+    """A credential from the environment (GITHUB_TOKEN, STACKEXCHANGE_KEY): never logged, stored or shown."""
+    return os.environ.get(variable, "").strip() or None
+
+
+def s3_settings() -> dict[str, str | None]:
+    """The usual AWS variables, for a lake whose data lies on s3:// or an S3-compatible store."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL") or ""
+    return {
+        "key_id": os.environ.get("AWS_ACCESS_KEY_ID"),
+        "secret": os.environ.get("AWS_SECRET_ACCESS_KEY"),
+        "session_token": os.environ.get("AWS_SESSION_TOKEN"),
+        "region": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+        "endpoint": endpoint.split("://")[-1] or None,
+        **({"use_ssl": "false", "url_style": "path"} if endpoint.startswith("http://") else {}),
+    }
+
+
+def projects_file() -> Path:
+    """The curated projects: $ECOTRENDS_PROJECTS, else data/projects.toml."""
+    return Path(os.environ.get("ECOTRENDS_PROJECTS") or REPO_ROOT / "data" / "projects.toml")
+
+
 def catalogue_dir() -> Path:
     """Where the shipped catalogue lies: $ECOTRENDS_CATALOGUE (the tests point it at a small real subset), else
     data/seed/catalogue."""

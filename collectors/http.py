@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -17,7 +16,7 @@ from typing import Any
 import requests
 import urllib3.exceptions
 
-from collectors import __version__, clock
+from collectors import __version__, clock, config
 from collectors.errors import AuthError, NotFoundError, PayloadError, RateLimitedError, SourceError, TransientError
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ def pause(seconds: float) -> None:
 
 def base_url(env_var: str, default: str) -> str:
     """The service's scheme and host, overridable for mirrors, proxies and local test servers."""
-    return os.environ.get(env_var, default).rstrip("/")
+    return config.service_url(env_var, default)
 
 
 class HttpClient:

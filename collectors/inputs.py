@@ -7,17 +7,15 @@ the file, the entry and the field.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from collectors import catalogue, sources, store
+from collectors import catalogue, curated_csv, sources, store
 from collectors.claims import CLAIMS_FILE, Article, Claim, load_register
 from collectors.config import REPO_ROOT, Database, Project
 from collectors.errors import ConfigError
@@ -152,21 +150,8 @@ def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:
 
 def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> None:
     """Load the curated table of methodology breaks; a malformed file names the line and the field."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != _BREAK_COLUMNS:
-            raise ConfigError(f"{path}: line 1: columns must be {','.join(_BREAK_COLUMNS)}")
-        rows = []
-        for row in reader:
-            where = f"{path}: line {reader.line_num}"
-            try:
-                day = date.fromisoformat(row["date"])
-            except (TypeError, ValueError):
-                raise ConfigError(f"{where}: field 'date' = {row['date']!r} is not YYYY-MM-DD") from None
-            empty = [c for c in _BREAK_COLUMNS[1:] if not (row.get(c) or "").strip()]
-            if empty:
-                raise ConfigError(f"{where}: field '{empty[0]}' is empty")
-            rows.append([day, *(row[c].strip() for c in _BREAK_COLUMNS[1:])])
+    breaks = curated_csv.curated_rows(path, _BREAK_COLUMNS, ConfigError)
+    rows = [[row[column] for column in _BREAK_COLUMNS] for row in breaks]
     with store.transaction(conn):
         conn.execute("delete from methodology_break")
         conn.executemany("insert into methodology_break values (?, ?, ?, ?, ?, ?, ?)", rows)

@@ -6,8 +6,6 @@ transaction, so a bad file never leaves half an import behind.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -17,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import clock, store
+from collectors import clock, curated_csv, store
 from collectors.config import Database
 from collectors.errors import InputFileError
 
@@ -50,21 +48,8 @@ def read_observations(path: Path) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
-    raw = read_file_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(f"{path}: line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is None:
-        raise InputFileError(f"{path}: empty file; expected a header line {','.join(COLUMNS)}")
-    records = []
-    for row in reader:
-        if None in row:
-            raise InputFileError(f"{path}: line {reader.line_num}: more fields than the header has")
-        records.append(row)
-    return list(reader.fieldnames), records
+    header, rows = curated_csv.records(path)
+    return header, [row for _, row in rows]
 
 
 def read_file_bytes(path: Path) -> bytes:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import os
 import random
 import re
 import threading
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from collectors import config
 from collectors.config import DuckLake
 from collectors.errors import ConfigError, LockedError
 
@@ -79,16 +79,7 @@ def _is_remote(path: str | None) -> bool:
 def _load_object_storage(conn: duckdb.DuckDBPyConnection) -> None:
     """httpfs, and an S3 secret from the usual AWS variables (a data path on s3:// or an S3-compatible store)."""
     conn.execute(f"load {_quote(str(extension_file('httpfs')))}")
-    settings = {
-        "key_id": os.environ.get("AWS_ACCESS_KEY_ID"),
-        "secret": os.environ.get("AWS_SECRET_ACCESS_KEY"),
-        "session_token": os.environ.get("AWS_SESSION_TOKEN"),
-        "region": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
-        "endpoint": (os.environ.get("AWS_ENDPOINT_URL") or "").split("://")[-1] or None,
-    }
-    if os.environ.get("AWS_ENDPOINT_URL", "").startswith("http://"):
-        settings["use_ssl"] = "false"
-        settings["url_style"] = "path"
+    settings = config.s3_settings()
     given = ", ".join(f"{key} {_quote(value)}" for key, value in settings.items() if value)
     conn.execute(f"create or replace secret ecotrends_s3 (type s3{', ' if given else ''}{given})")
 

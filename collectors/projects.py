@@ -6,12 +6,11 @@ Besides the keys every project has, an entry may carry keys that sources declare
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
 
-from collectors import sources
+from collectors import config, sources
 from collectors.config import REPO_ROOT, Project
 from collectors.errors import ConfigError
 
@@ -24,8 +23,7 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def projects_path() -> Path:
-    env = os.environ.get("ECOTRENDS_PROJECTS")
-    return Path(env) if env else DEFAULT_PROJECTS_FILE
+    return config.projects_file()
 
 
 def load_projects(path: Path | None = None) -> list[Project]:

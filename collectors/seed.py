@@ -8,7 +8,6 @@ data/seed/PROVENANCE.md says where every series comes from.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import catalogue, inputs, interchange, store
+from collectors import catalogue, curated_csv, inputs, interchange, store
 from collectors.config import REPO_ROOT, Database
 from collectors.errors import InputFileError
 from collectors.projects import load_projects
@@ -38,22 +37,7 @@ def version() -> str:
 
 def read_events(path: Path = EVENTS) -> pd.DataFrame:
     """The curated dated facts; a malformed row names the file, the line and the field."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != EVENT_COLUMNS:
-            raise InputFileError(f"{path}: line 1: columns must be {','.join(EVENT_COLUMNS)}")
-        rows = []
-        for row in reader:
-            where = f"{path}: line {reader.line_num}"
-            empty = [c for c in EVENT_COLUMNS if not (row.get(c) or "").strip()]
-            if empty:
-                raise InputFileError(f"{where}: field '{empty[0]}' is empty")
-            try:
-                day = date.fromisoformat(row["date"])
-            except ValueError:
-                raise InputFileError(f"{where}: field 'date' = {row['date']!r} is not YYYY-MM-DD") from None
-            rows.append({**{c: row[c].strip() for c in EVENT_COLUMNS}, "date": day})
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    return pd.DataFrame(curated_csv.curated_rows(path, EVENT_COLUMNS, InputFileError), columns=list(EVENT_COLUMNS))
 
 
 def status(db: Database) -> str | None:

@@ -6,13 +6,12 @@ and GET /repos/{owner}/{repo}/stargazers/history (weeks newest first, stars give
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import requests
 
-from collectors import clickhouse, clock, store
+from collectors import clickhouse, clock, config, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
 from collectors.source import Context, Outcome, Rung, Series, Signal, Source
@@ -42,7 +41,7 @@ WINDOW_DAYS = 900  # under the 1,000-row result cap
 
 def make_client() -> HttpClient:
     headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    token = config.secret("GITHUB_TOKEN")
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return HttpClient(headers=headers)

@@ -10,13 +10,12 @@ next request, and errors come as JSON (`error_id`, `error_name`, `error_message`
 from __future__ import annotations
 
 import logging
-import os
 import re
 from datetime import UTC, date, datetime
 
 import duckdb
 
-from collectors import clock, store
+from collectors import clock, config, store
 from collectors.errors import AuthError, PayloadError, RateLimitedError, SourceError, TransientError
 from collectors.http import HttpClient, base_url, json_object
 from collectors.source import Context, Outcome, ProjectField, Rung, Series, Signal, Source
@@ -124,7 +123,7 @@ class Api:
             log.info("Stack Exchange asked to back off %d s", self.backoff_seconds)
             self.client.sleep(self.backoff_seconds)
             self.backoff_seconds = 0
-        key = os.environ.get(KEY_ENV)
+        key = config.secret(KEY_ENV)
         params = [*params, ("site", SITE), *([("key", key)] if key else [])]
         response = self.client.get(f"{base_url(API_URL_ENV, DEFAULT_API_URL)}/2.3{path}", params=params,
                                    allow_statuses=frozenset({400, 401, 403, 404}))  # fmt: skip
