@@ -20,7 +20,6 @@ class Page:
         return self.file.removesuffix(".py")
 
 
-SOURCE_ICONS = {"github": "⭐", "pypi": "📦", "arxiv": "📄", "trends": "🔍"}
 PAGES = (
     Page("overview.py", "Overview", "🏠", "", "Adoption"),
     Page("compare.py", "Compare", "📊", "compare", "Adoption"),
@@ -28,7 +27,7 @@ PAGES = (
     Page("check.py", "Check an article", "📝", "check", "Adoption"),
     # a source with a page of its own declares it (collectors/sources/)
     *(
-        Page(source.page, source.title, SOURCE_ICONS.get(source.name, "📈"), source.page.removesuffix(".py"), "Sources")
+        Page(source.page, source.title, source.icon, source.page.removesuffix(".py"), "Sources")
         for source in sources.registry().values()
         if source.page
     ),

@@ -24,7 +24,8 @@ SOURCE_NAMES = tuple(sources.names())  # the registry's names, read without impo
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecotrends",
-        description="Collect GitHub, PyPI, arXiv and Google Trends adoption signals into DuckDB.",
+        description=f"Collect software-adoption signals ({', '.join(SOURCE_NAMES)}) into DuckDB, and judge what "
+        "articles claim against them.",
         epilog="Environment: ECOTRENDS_DB (database file or DuckLake), ECOTRENDS_DATA_PATH (a new lake's data), "
         "GITHUB_TOKEN (raises the GitHub limit), ECOTRENDS_*_URL (base URL overrides). See README.md.",
     )

@@ -169,6 +169,7 @@ class Source:
     base_urls: dict[str, str] = field(default_factory=dict)  # ECOTRENDS_*_URL variable -> the real service
     signal: Signal | None = None
     page: str | None = None  # the app page of this source, a file under app/sections/
+    icon: str = "📈"  # beside its page's name in the app's navigation
     project_fields: tuple[ProjectField, ...] = ()  # its own keys in data/projects.toml
 
     def __post_init__(self) -> None:

@@ -225,4 +225,5 @@ SOURCE = Source(
     base_urls={API_URL_ENV: DEFAULT_API_URL},
     signal=Signal("research", "Research mentions", "papers_mentioning", stale_after_days=400, order=3),
     page="arxiv.py",
+    icon="📄",
 )  # fmt: skip

@@ -302,4 +302,5 @@ SOURCE = Source(
     base_urls={API_URL_ENV: DEFAULT_API_URL, GHARCHIVE_URL_ENV: DEFAULT_GHARCHIVE_URL},
     signal=Signal("stars", "GitHub stars", "stars", stale_after_days=7, order=1),
     page="github.py",
+    icon="⭐",
 )  # fmt: skip

@@ -244,4 +244,5 @@ SOURCE = Source(
     base_urls={STATS_URL_ENV: DEFAULT_STATS_URL, PYPI_URL_ENV: DEFAULT_PYPI_URL, CLICKPY_URL_ENV: DEFAULT_CLICKPY_URL},
     signal=Signal("downloads", "PyPI downloads", "downloads_without_mirrors", stale_after_days=45, order=2),
     page="pypi.py",
+    icon="📦",
 )  # fmt: skip

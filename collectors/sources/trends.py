@@ -359,4 +359,5 @@ SOURCE = Source(
     base_urls={API_URL_ENV: DEFAULT_API_URL},
     signal=Signal("interest", "Search interest", METRIC, stale_after_days=14, order=6),
     page="trends.py",
+    icon="🔍",
 )  # fmt: skip
