@@ -30,3 +30,25 @@ def test_readme_commands_name_only_what_a_clone_has():
     assert "../shared" not in text
     for path in re.findall(r"\]\(([^)#]+)\)", text):
         assert (ROOT / path).exists(), f"README links to {path}, which is not in the repository"
+
+
+def test_the_layout_names_every_module():
+    """README's Layout is the map of the house: a module it does not name is a room nobody can find."""
+    layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1]
+    modules = [path for folder in ("app", "collectors", "collectors/sources") for path in (ROOT / folder).glob("*.py")]
+    unnamed = sorted(
+        str(path.relative_to(ROOT))
+        for path in modules
+        if path.stem not in ("__init__", "__main__") and path.stem not in layout
+    )
+    assert unnamed == []
+
+
+def test_docs_querying_lists_every_published_view(seeded: Path):
+    """docs/querying.md is where users find the views: one it does not name is a view nobody knows of."""
+    text = (ROOT / "docs" / "querying.md").read_text()
+    sql = ("select view_name from duckdb_views() where database_name = current_database() and not internal "
+           "and comment is not null")  # fmt: skip
+    views = [row[0] for row in query(seeded, sql)]
+    assert len(views) > 30
+    assert [view for view in views if f"`{view}`" not in text] == []
