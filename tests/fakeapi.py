@@ -76,8 +76,15 @@ class FakeAPI:
     """latency: seconds added to every answer; limits: source -> (requests, per seconds), enforced like the
     real services (429, or GitHub's 403 with x-ratelimit-remaining 0)."""
 
-    def __init__(self, latency: float = 0.0, limits: dict[str, tuple[int, float]] | None = None) -> None:
+    def __init__(
+        self,
+        latency: float = 0.0,
+        limits: dict[str, tuple[int, float]] | None = None,
+        tags_like: dict[str, str] | None = None,
+    ) -> None:
         self.latency = latency
+        # Stack Overflow tags beyond the recorded ones, each answered with the numbers of a recorded tag
+        self.tags_like = tags_like or {}
         self.limits = limits or {}
         self._history: dict[str, list[float]] = {}
         self.limited: Counter[str] = Counter()
@@ -273,13 +280,19 @@ class _Handler(BaseHTTPRequestHandler):
         """Tag totals and the first question from the recordings; monthly totals from months.json."""
         if path.startswith("/2.3/tags/"):
             status, headers, body = self._recorded("stackoverflow/tags_info.json")
-            wanted = set(path.split("/")[3].split(";"))
+            wanted = path.split("/")[3].split(";")
             payload = json.loads(body)
-            payload["items"] = [item for item in payload["items"] if item["name"] in wanted]
+            recorded = {item["name"]: item for item in payload["items"]}
+            payload["items"] = [
+                {**recorded[self.api.tags_like.get(name, name)], "name": name}
+                for name in wanted
+                if self.api.tags_like.get(name, name) in recorded
+            ]
             return status, headers, json.dumps(payload).encode()
         if query.get("filter") == ["total"]:
             month = datetime.fromtimestamp(int(query["fromdate"][0]), UTC).strftime("%Y-%m")
-            total = self.api.questions.get(query["tagged"][0], {}).get(month, 0)
+            tag = query["tagged"][0]
+            total = self.api.questions.get(self.api.tags_like.get(tag, tag), {}).get(month, 0)
             return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps({"total": total}).encode()
         return self._recorded("stackoverflow/first_question_jax.json")
 
