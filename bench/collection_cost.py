@@ -68,7 +68,14 @@ SPEED = [60.0]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speedup", type=float, default=120.0)
+    parser.add_argument("--track-only", action="store_true", help="only `ecotrends track` of a new project (1 min)")
     args = parser.parse_args()
+    if args.track_only:
+        with tempfile.TemporaryDirectory() as folder:
+            db = Path(folder) / "track.duckdb"
+            inputs.init_db(db, load_projects())
+            print_track(*track_case(db))
+        return
     speedup = SPEED[0] = args.speedup
     limits = {k: (n, seconds / speedup) for k, (n, seconds) in REAL_LIMITS.items()}
     names = [source.name for source in sources.collecting()]
@@ -84,7 +91,7 @@ def main() -> None:
         http.pause = pause
         http.MAX_WAIT_SECONDS = 120.0
         runner.run_source = tagged_run_source
-        db = Path(folder) / "incremental.duckdb"
+        db = incremental_db = Path(folder) / "incremental.duckdb"
         day = [DAY_ONE]
         clock.now = lambda: day[0].replace(tzinfo=UTC)  # the one clock every collector reads
 
@@ -118,6 +125,7 @@ def main() -> None:
             naive_total.update(used)
             naive_seconds += seconds
         refused = dict(api.limited)
+        track_code, track_seconds, track_used = track_case(incremental_db)
 
     print(
         f"tracked projects: {len(projects)}; replay {speedup:g}x faster than real time; wall time modelled as "
@@ -152,6 +160,47 @@ def main() -> None:
         f"{weeks} weeks; a 2015 repository (about 570 weeks) takes 19 or 20 | met |"
     )
     print(f"\nrequests the replay refused for exceeding a rate limit: {refused or 'none'}")
+    print_track(track_code, track_seconds, track_used)
+
+
+TRACKED = "httpx"  # a catalogue project with a repository, a package, a conda package and (in the replay) a tag
+TRACK_SERVICES = ("github", "pypi", "pypistats", "clickpy", "conda", "stackexchange")
+
+
+def track_case(db: Path) -> tuple[int, float, Counter]:
+    """`ecotrends track` of a catalogue project, measured in real time: the replay answers with 100 ms latency and
+    the real rate limits, and every pause is really waited."""
+    from collectors import cli, seed
+
+    os.environ["ECOTRENDS_CATALOGUE"] = str(ROOT / "tests" / "fixtures" / "catalogue")  # 14 real catalogue projects
+    day = DAY_ONE.replace(day=14)
+    clock.now = lambda: day.replace(tzinfo=UTC)
+    seed.load(db)  # files the catalogue the name is resolved in
+    http.pause = time.sleep
+    with FakeAPI(latency=LATENCY, limits=REAL_LIMITS, tags_like={TRACKED: "jax"}) as api:
+        os.environ.update(api.env())
+        started = time.perf_counter()
+        code = cli.main(["track", TRACKED, "--db", str(db), "--no-progress"])
+        seconds = time.perf_counter() - started
+        used = Counter({service: api.requests[service] for service in TRACK_SERVICES})
+    return code, seconds, used
+
+
+def print_track(code: int, seconds: float, used: Counter) -> None:
+    print(
+        f"\n`ecotrends track {TRACKED}`, a new project's whole history, in real time (real latency, limits and "
+        f"pauses): exit {code}\n"
+    )
+    print(f"| run | {' | '.join(used)} | requests | wall time (measured) |")
+    print("|---|" + "---:|" * (len(used) + 2))
+    cells = " | ".join(str(n) for n in used.values())
+    print(f"| track {TRACKED} (resolution included) | {cells} | {sum(used.values())} | {seconds:.1f} s |")
+    print("\n| target | measured | met |\n|---|---|---|")
+    print(
+        f"| GitHub, PyPI, conda and Stack Overflow history of a new project in under 60 s | {seconds:.1f} s, "
+        f"ClickPy {used.get('clickpy', 0)} queries (months, then the last 900 days) | "
+        f"{'met' if seconds < 60 and code == 0 else 'MISSED'} |"
+    )
 
 
 def _duration(seconds: float) -> str:

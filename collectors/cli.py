@@ -7,14 +7,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collectors import sources
 from collectors.config import Database
+
+if TYPE_CHECKING:
+    import duckdb
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
@@ -64,8 +69,40 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--projects", help="projects file (default: data/projects.toml)")
     backfill.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
 
-    status = sub.add_parser("status", help="per source: last successful run, its age and row counts")
+    status = sub.add_parser(
+        "status", help="per source: last successful run, its age and row counts; the projects added by track"
+    )
     add_db(status)
+
+    track = sub.add_parser(
+        "track",
+        help="add any project (NAME, OWNER/REPO or pypi:PACKAGE) and fetch its whole history; collect keeps it current",
+        description="Resolve each project (the shipped catalogue first, else PyPI's JSON and GitHub), show what was "
+        "resolved, store it in the database (table tracked_project; data/projects.toml is never written) and fetch "
+        "its history from every source that declares what to fetch of a new project (GitHub's star history and "
+        "today's counts, PyPI Stats and ClickPy, its packages' and tag's months), in about a minute. arXiv and Google "
+        "Trends follow on the next `ecotrends collect`. If any "
+        "argument cannot be resolved, nothing is stored (exit 2); exit 1 when a source failed.",
+    )
+    add_db(track)
+    track.add_argument(
+        "projects",
+        nargs="*",
+        metavar="NAME|OWNER/REPO|pypi:PACKAGE",
+        help="a catalogue name or id (polars), a repository (pola-rs/polars) or a package (pypi:polars)",
+    )
+    track.add_argument("--list", action="store_true", help="list the tracked projects and stop")
+    track.add_argument("--no-fetch", action="store_true", help="store only; the next ecotrends collect fetches")
+    track.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
+
+    untrack = sub.add_parser("untrack", help="stop collecting projects added by track (their stored observations stay)")
+    add_db(untrack)
+    untrack.add_argument(
+        "projects",
+        nargs="+",
+        metavar="NAME|OWNER/REPO|pypi:PACKAGE",
+        help="a tracked project's id, name, repository or package",
+    )
 
     seed = sub.add_parser(
         "seed",
@@ -157,7 +194,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     commands = {
         "collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export,
-        "claims": _claims, "seed": _seed, "shell": _shell,
+        "claims": _claims, "seed": _seed, "shell": _shell, "track": _track, "untrack": _untrack,
     }  # fmt: skip
     try:
         return commands[args.command](db, args)
@@ -175,7 +212,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _collect(db: Database, args: argparse.Namespace) -> int:
-    from collectors import inputs, runner, store
+    from collectors import inputs, runner, store, tracked
     from collectors.errors import ConfigError
     from collectors.projects import load_projects
 
@@ -188,6 +225,7 @@ def _collect(db: Database, args: argparse.Namespace) -> int:
     interactive = sys.stderr.isatty() and not args.no_progress
     with store.run_lock(db, [source.name for source in chosen]):
         inputs.init_db(db, projects)
+        projects = [*projects, *tracked.load(db, projects)]  # the curated projects, then those added by track
         results = runner.run_sources(
             chosen, db, projects, interactive, command=args.command, since=getattr(args, "since", None)
         )
@@ -195,6 +233,119 @@ def _collect(db: Database, args: argparse.Namespace) -> int:
         line = f"{result.source}: {result.status}, {result.rows_written} rows, {result.requests_made} requests"
         print(line + (f" ({result.error})" if result.error and result.status != "ok" else ""), file=sys.stderr)
     return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_PARTIAL
+
+
+TRACK_LATER = "arXiv mentions and Google Trends interest follow on the next ecotrends collect (cron)"
+
+
+def _track(db: Database, args: argparse.Namespace) -> int:
+    """Resolve every argument first; store them all, or (one refused) none; then fetch their history."""
+    from collectors import inputs, runner, store, tracked
+    from collectors.projects import load_projects
+    from collectors.resolve import Clients, Refused, Resolver
+
+    if args.list or not args.projects:
+        return _list_tracked(db)
+    curated = load_projects()
+    resolved: dict[str, tracked.Tracked] = {}
+    refusals: list[str] = []
+    with _reading(db) as conn:
+        resolver = Resolver(conn, curated, Clients.make())
+        for text in args.projects:
+            try:
+                found = resolver.resolve(text)
+                resolved.setdefault(found.project.id, found)
+            except Refused as exc:
+                refusals.append(str(exc))
+    if refusals:
+        for reason in refusals:
+            print(f"ecotrends: cannot track {reason}", file=sys.stderr)
+        if resolved:
+            print(f"ecotrends: nothing stored: {len(refusals)} of {len(args.projects)} arguments refused, so "
+                  f"{', '.join(resolved)} was not stored either", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    for item in resolved.values():
+        print(f"tracking {item.line()}")
+    projects = [item.project for item in resolved.values()]
+    # what each source fetches of a new project, as it declares it (Source.on_track), where the project has subjects
+    plan = [(source, entry) for source in sources.registry().values() for entry in source.on_track
+            if any(source.subjects(project) for project in projects)]  # fmt: skip
+    with store.run_lock(db):
+        inputs.init_db(db, curated)
+        with store.connect(db) as conn:
+            with store.transaction(conn):
+                tracked.save(conn, list(resolved.values()))
+                inputs.write_projects(conn, curated)
+            store.refresh_summaries(conn)
+        if args.no_fetch:
+            print(f"stored in {db}; the next ecotrends collect fetches them", file=sys.stderr)
+            return EXIT_OK
+        interactive = sys.stderr.isatty() and not args.no_progress
+        results = runner.run_entries(plan, db, projects, interactive, command="track")
+    for (_, entry), result in zip(plan, results, strict=True):
+        line = f"{result.source} {entry}: {result.status}, {result.rows_written} rows, {result.requests_made} requests"
+        print(line + (f" ({result.error})" if result.error and result.status != "ok" else ""), file=sys.stderr)
+    print(f"{TRACK_LATER}; GH Archive's star events: ecotrends backfill --source github", file=sys.stderr)
+    return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_PARTIAL
+
+
+def _untrack(db: Database, args: argparse.Namespace) -> int:
+    """Remove tracked projects (all named, or none); their observations stay in the store."""
+    from collectors import inputs, store, tracked
+    from collectors.projects import load_projects
+
+    if not store.exists(db):
+        print(f"ecotrends: no database at {db}; nothing is tracked", file=sys.stderr)
+        return EXIT_USAGE
+    curated = load_projects()
+    with store.run_lock(db):
+        inputs.init_db(db, curated)
+        with store.connect(db) as conn:
+            found = {text: tracked.find(conn, text) for text in args.projects}
+            unknown = [text for text, project_id in found.items() if project_id is None]
+            if unknown:
+                print(f"ecotrends: not tracked: {', '.join(unknown)} (ecotrends track --list shows what is); "
+                      "nothing removed", file=sys.stderr)  # fmt: skip
+                return EXIT_USAGE
+            ids = list(dict.fromkeys(found.values()))
+            kept = dict(conn.execute(
+                "select s.project_id, count(*) from project_subject as s join observation as o "
+                "on o.source = s.source and o.subject = s.subject where list_contains(?, s.project_id) group by all",
+                [ids],
+            ).fetchall())  # fmt: skip
+            with store.transaction(conn):
+                tracked.remove(conn, ids)
+                inputs.write_projects(conn, curated)
+            store.refresh_summaries(conn)
+    for project_id in ids:
+        print(f"untracked {project_id}: no longer collected; its {kept.get(project_id, 0):,} stored observations stay")
+    return EXIT_OK
+
+
+def _list_tracked(db: Database) -> int:
+    from collectors import store, tracked
+
+    if not store.exists(db):
+        print(f"No database at {db} yet; nothing is tracked. Add a project with: ecotrends track NAME", file=sys.stderr)
+        return EXIT_OK
+    with store.connect(db, read_only=True) as conn:
+        items = tracked.read(conn)
+    if not items:
+        print("No project added by ecotrends track (data/projects.toml lists the curated ones)", file=sys.stderr)
+    for item in items:
+        print(item.line())
+    return EXIT_OK
+
+
+def _reading(db: Database) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the store, or an empty in-memory database when there is none yet."""
+    import duckdb
+
+    from collectors import store
+
+    if store.exists(db):
+        return store.connect(db, read_only=True)
+    return contextlib.closing(duckdb.connect())
 
 
 def _import(db: Database, args: argparse.Namespace) -> int:
@@ -336,7 +487,7 @@ def _shell(db: Database, args: argparse.Namespace) -> int:
 
 
 def _status(db: Database, args: argparse.Namespace | None = None) -> int:
-    from collectors import store
+    from collectors import store, tracked
 
     if not store.exists(db):
         print(f"No database at {db} yet. Run: ecotrends collect", file=sys.stderr)
@@ -362,6 +513,12 @@ def _status(db: Database, args: argparse.Namespace | None = None) -> int:
         print(f"{line}  {imported}")
         if _present(row.last_error) and row.last_status != "ok":
             print(f"{'':<10} last error: {row.last_error[:300]}")
+    with store.connect(db, read_only=True) as conn:
+        added = tracked.read(conn)
+    if added:
+        print(f"\nprojects added by ecotrends track ({len(added)}), collected beside data/projects.toml:")
+        for item in added:
+            print(f"  {item.line()}")
     return EXIT_OK
 
 

@@ -49,12 +49,15 @@ class HttpClient:
         max_attempts: int = MAX_ATTEMPTS,
         max_wait: float = MAX_WAIT_SECONDS,
         sleep: Callable[[float], None] | None = None,
+        burst: int = 1,
     ) -> None:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         if headers:
             self.session.headers.update(headers)
         self.min_interval = min_interval
+        self.burst = burst  # requests sent back to back before pacing starts; one more each min_interval
+        self._tokens = float(burst)
         self.max_attempts = max_attempts
         self.max_wait = max_wait
         self.sleep = sleep or (lambda seconds: pause(seconds))
@@ -106,9 +109,16 @@ class HttpClient:
         return self.request("GET", url, **kwargs)
 
     def _pace(self) -> None:
+        """A token bucket: `burst` requests at once, then one each min_interval (burst 1: a plain interval)."""
+        if self.min_interval <= 0:
+            self._last_request = time.monotonic()
+            return
         gap = time.monotonic() - self._last_request
-        if gap < self.min_interval:
-            self.sleep(self.min_interval - gap)
+        self._tokens = min(float(self.burst), self._tokens + gap / self.min_interval)
+        if self._tokens < 1:
+            self.sleep((1 - self._tokens) * self.min_interval)
+            self._tokens = 1.0
+        self._tokens -= 1
         self._last_request = time.monotonic()
 
     def _wait(self, seconds: float, url: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import catalogue, curated_csv, sources, store
+from collectors import catalogue, curated_csv, sources, store, tracked
 from collectors.claims import CLAIMS_FILE, Article, Claim, load_register
 from collectors.config import REPO_ROOT, Database, Project
 from collectors.errors import ConfigError
@@ -79,9 +79,11 @@ def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) 
 
 
 def write_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
-    """sync_projects inside the caller's transaction. The shipped catalogue's projects are filed after the curated
-    ones: a subject two projects name is filed under the curated one, else the first."""
-    listed = [*projects, *catalogue.projects(conn, projects)]
+    """sync_projects inside the caller's transaction. The projects added by `ecotrends track` (tracked_project) are
+    filed after the curated ones and the shipped catalogue's after both: a subject two projects name is filed under
+    the curated one, else the tracked one, else the first."""
+    claimed = [*projects, *tracked.projects(conn, projects)]
+    listed = [*claimed, *catalogue.projects(conn, claimed)]
     filed = {
         (source.name, subject): project.id
         for project in reversed(listed)

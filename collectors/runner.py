@@ -156,3 +156,21 @@ def run_sources(
     with store.connect(db) as conn:
         store.refresh_summaries(conn)
     return results
+
+
+def run_entries(
+    plan: Sequence[tuple[Source, str]], db: Database, projects: Sequence[Project], interactive: bool, command: str
+) -> list[SourceResult]:
+    """Run each (source, "collect" or "backfill") of the plan side by side, each recorded as a run of `command`
+    (`ecotrends track` fetching a new project's history); one failing never stops the others."""
+    Progress._positions = 0
+    with ThreadPoolExecutor(max_workers=max(1, len(plan))) as pool:
+        futures = [
+            pool.submit(run_source, source, db, projects, interactive, command,
+                        source.backfill if entry == "backfill" else source.collect)
+            for source, entry in plan
+        ]  # fmt: skip
+        results = [future.result() for future in futures]
+    with store.connect(db) as conn:
+        store.refresh_summaries(conn)
+    return results

@@ -170,6 +170,8 @@ class Source:
     signal: Signal | None = None
     page: str | None = None  # the app page of this source, a file under app/sections/
     icon: str = "📈"  # beside its page's name in the app's navigation
+    # what `ecotrends track` runs for a new project: "collect" and/or "backfill" (none: the next cron run asks it)
+    on_track: tuple[str, ...] = ()
     project_fields: tuple[ProjectField, ...] = ()  # its own keys in data/projects.toml
 
     def __post_init__(self) -> None:

@@ -76,8 +76,15 @@ class FakeAPI:
     """latency: seconds added to every answer; limits: source -> (requests, per seconds), enforced like the
     real services (429, or GitHub's 403 with x-ratelimit-remaining 0)."""
 
-    def __init__(self, latency: float = 0.0, limits: dict[str, tuple[int, float]] | None = None) -> None:
+    def __init__(
+        self,
+        latency: float = 0.0,
+        limits: dict[str, tuple[int, float]] | None = None,
+        tags_like: dict[str, str] | None = None,
+    ) -> None:
         self.latency = latency
+        # Stack Overflow tags beyond the recorded ones, each answered with the numbers of a recorded tag
+        self.tags_like = tags_like or {}
         self.limits = limits or {}
         self._history: dict[str, list[float]] = {}
         self.limited: Counter[str] = Counter()
@@ -242,14 +249,21 @@ class _Handler(BaseHTTPRequestHandler):
             if month > LATEST_CONDA_MONTH:
                 return self._recorded("conda/not_published.json")
             return 200, {"Content-Type": "binary/octet-stream"}, conda_month_file(month)
-        if source in ("clickpy", "clickhouse"):
-            # Every package gets torch's recorded windows, every repository jax's; other windows match no row.
-            window = f"{query['param_d0'][0]}_{query['param_d1'][0]}"
-            name = f"clickpy/torch_{window}.json" if source == "clickpy" else f"gharchive/jax_{window}.json"
+        if source == "clickpy":
+            # Every package gets torch's recorded days: a recorded window as recorded, any other window (daily or by
+            # month) computed from the recorded days in ClickHouse's layout.
+            d0, d1 = query["param_d0"][0], query["param_d1"][0]
+            monthly = "toStartOfMonth" in sent
+            name = f"clickpy/torch_{'months_' if monthly else ''}{d0}_{d1}.json"
             if (FIXTURES / name).exists():
                 return self._recorded(name)
-            template = "clickpy/torch_2016-01-01_2018-06-19.json" if source == "clickpy" else UNRECORDED_GHARCHIVE
-            status, headers, body = self._recorded(template)
+            return clickpy_answer(monthly, d0, d1)
+        if source == "clickhouse":
+            # Every repository gets jax's recorded windows; other windows match no row.
+            name = f"gharchive/jax_{query['param_d0'][0]}_{query['param_d1'][0]}.json"
+            if (FIXTURES / name).exists():
+                return self._recorded(name)
+            status, headers, body = self._recorded(UNRECORDED_GHARCHIVE)
             return status, headers, clickhouse_empty(body)
         return 404, {"Content-Type": "text/plain"}, b"unknown path"
 
@@ -266,13 +280,19 @@ class _Handler(BaseHTTPRequestHandler):
         """Tag totals and the first question from the recordings; monthly totals from months.json."""
         if path.startswith("/2.3/tags/"):
             status, headers, body = self._recorded("stackoverflow/tags_info.json")
-            wanted = set(path.split("/")[3].split(";"))
+            wanted = path.split("/")[3].split(";")
             payload = json.loads(body)
-            payload["items"] = [item for item in payload["items"] if item["name"] in wanted]
+            recorded = {item["name"]: item for item in payload["items"]}
+            payload["items"] = [
+                {**recorded[self.api.tags_like.get(name, name)], "name": name}
+                for name in wanted
+                if self.api.tags_like.get(name, name) in recorded
+            ]
             return status, headers, json.dumps(payload).encode()
         if query.get("filter") == ["total"]:
             month = datetime.fromtimestamp(int(query["fromdate"][0]), UTC).strftime("%Y-%m")
-            total = self.api.questions.get(query["tagged"][0], {}).get(month, 0)
+            tag = query["tagged"][0]
+            total = self.api.questions.get(self.api.tags_like.get(tag, tag), {}).get(month, 0)
             return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps({"total": total}).encode()
         return self._recorded("stackoverflow/first_question_jax.json")
 
@@ -386,6 +406,50 @@ def clickhouse_json(answer: dict) -> str:
     if "statistics" in answer:
         parts.append('\t"statistics":\n\t{\n' + fields(answer["statistics"], 2) + "\n\t}")
     return ",\n\n".join(parts) + "\n}\n"
+
+
+CLICKPY_TEMPLATE = "clickpy/torch_2025-11-09_2026-11-22.json"  # headers of a recorded answer
+GRANULE_ROWS = 8192  # ClickHouse reads whole granules: rows read are a multiple of this
+
+
+@functools.cache
+def torch_days() -> dict[str, int]:
+    """Every day of torch's recorded ClickPy windows: the days any computed answer is made of."""
+    days: dict[str, int] = {}
+    for path in sorted((FIXTURES / "clickpy").glob("torch_2*.json")):
+        for row in json.loads(recording(f"clickpy/{path.name}")["response"]["body_text"])["data"]:
+            days[row["date"]] = int(row["downloads"])
+    return days
+
+
+def clickpy_answer(monthly: bool, d0: str, d1: str) -> tuple[int, dict, bytes]:
+    """The answer of sql/remote/clickpy_daily_downloads.sql (or _monthly_) for [d0, d1) from torch's recorded days,
+    in the recorded answers' layout and headers, its summary saying the whole planned read was done."""
+    days = {day: value for day, value in torch_days().items() if d0 <= day < d1}
+    if monthly:
+        months: dict[str, int] = {}
+        for day, value in days.items():
+            months[day[:7] + "-01"] = months.get(day[:7] + "-01", 0) + value
+        key, count = "month", "months"
+        data = [{"month": m, "downloads": v, "months": 1} for m, v in sorted(months.items())]
+    else:
+        key, count = "date", "days"
+        data = [{"date": d, "downloads": v, "days": 1} for d, v in sorted(days.items())]
+    read = max(1, -(-len(days) // GRANULE_ROWS)) * GRANULE_ROWS
+    answer = {
+        "meta": [{"name": key, "type": "Date"}, {"name": "downloads", "type": "Int64"},
+                 {"name": count, "type": "UInt64"}],
+        "data": data,
+        "totals": {key: "1970-01-01", "downloads": sum(days.values()), count: len(data)},
+        "rows": len(data),
+        "statistics": {"elapsed": 0.041, "rows_read": read, "bytes_read": read * 23},
+    }  # fmt: skip
+    rec = recording(CLICKPY_TEMPLATE)
+    headers = dict(rec["response"]["headers"])
+    summary = json.loads(headers["X-ClickHouse-Summary"])
+    summary.update(read_rows=str(read), total_rows_to_read=str(read), read_bytes=str(read * 23))
+    headers["X-ClickHouse-Summary"] = json.dumps(summary, separators=(",", ":"))
+    return 200, headers, clickhouse_json(answer).encode()
 
 
 def clickhouse_empty(body: bytes) -> bytes:

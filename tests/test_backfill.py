@@ -16,7 +16,8 @@ from tests.conftest import FIXTURES, add_recording, load_recording, query
 
 TORCH = Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), "pytorch", "pytorch")
 JAX = Project("jax", "JAX", "jax-ml/jax", ("jax",), "jax", "jax", github_former_names=("google/jax",))
-TORCH_WINDOWS = sorted(p.name for p in (FIXTURES / "clickpy").glob("torch_2*.json"))
+# A new package's whole history in two queries: the months before the last 900 days, then those days.
+TORCH_WINDOWS = ["torch_months_2016-01-01_2024-07-01.json", "torch_2024-07-01_2026-11-22.json"]
 TENSORFLOW = Project("tensorflow", "TF", "tensorflow/tensorflow", ("tensorflow",), "tensorflow", "tensorflow")
 
 
@@ -37,43 +38,83 @@ def backfill(db, projects, module, since=None):
     return result
 
 
-def test_clickpy_backfill_stores_every_day_since_the_first_upload(db: Path, mock_http, frozen_now):
+def test_clickpy_backfill_takes_two_queries_months_then_days(db: Path, mock_http, frozen_now):
     serve_torch(mock_http)
 
     result = backfill(db, [TORCH], pypi)
 
     assert result.status == "ok", result.error
-    assert result.requests_made == len(TORCH_WINDOWS), "one query a window: its totals row proves it complete"
+    assert result.requests_made == 2, "one monthly and one daily query, each proven complete by its totals row"
     first, last, days = query(
         db, "select min(date), max(date), count(*) from pypi_downloads_daily where downloads_clickpy is not null"
     )[0]
-    assert (first, last) == (date(2018, 12, 7), date(2026, 11, 21))
-    served = [answer_of(f"clickpy/{name}") for name in TORCH_WINDOWS]
-    assert days == sum(len(a["data"]) for a in served) == sum(a["totals"]["days"] for a in served)
-    assert days == (last - first).days + 1
-    total = sum(a["totals"]["downloads"] for a in served)
+    assert (first, last) == (date(2024, 7, 1), date(2026, 11, 21))
+    months, daily = (answer_of(f"clickpy/{name}") for name in TORCH_WINDOWS)
+    assert days == len(daily["data"]) == daily["totals"]["days"] == (last - first).days + 1
+    # each month dated on its last day, over its days: compared per day with the daily points
+    assert query(
+        db,
+        "select min(date), max(date), count(*), bool_and(window_days = day(date)) from observations "
+        "where metric = 'downloads_clickpy' and window_days > 1",
+    ) == [(date(2018, 12, 31), date(2024, 6, 30), months["totals"]["months"], True)]
+    total = months["totals"]["downloads"] + daily["totals"]["downloads"]
     assert query(db, "select sum(value) from observations where metric = 'downloads_clickpy'") == [(total,)]
     bodies = [call.request.body.decode() for call in mock_http.calls]
     assert all("{pkg:String}" in body and "WITH TOTALS" in body for body in bodies), "bound parameters, totals"
+    assert "toStartOfMonth(date)" in bodies[0] and "GROUP BY month" in bodies[0]
     assert all("user=demo" in call.request.url for call in mock_http.calls)
 
 
+def test_monthly_points_judge_claims_on_the_clickpy_rung(db: Path, mock_http, frozen_now):
+    """The ladder takes monthly and daily ClickPy points alike: windows of 1 to 31 days."""
+    serve_torch(mock_http)
+    backfill(db, [TORCH], pypi)
+    assert query(db, "select min_window, max_window from evidence_ladder where metric = 'downloads_clickpy'") == [
+        (1, 31)
+    ]
+
+
+def test_months_with_stored_days_are_not_counted_twice(db: Path, mock_http, frozen_now):
+    """A store backfilled by 900-day windows before keeps its days; the monthly query adds only the other months."""
+    add_recording(mock_http, "clickpy/torch_2018-06-19_2020-12-05.json")
+    inputs.init_db(db, [TORCH])
+    rows = pypi.fetch_clickpy_window(pypi.make_clickpy_client(), "torch", date(2018, 6, 19), date(2020, 12, 5))
+    with store.connect(db) as conn:
+        store.upsert_observations(conn, rows)
+    mock_http.reset()
+    serve_torch(mock_http)
+
+    assert backfill(db, [TORCH], pypi, since="2016-01-01").status == "ok"
+
+    assert query(
+        db,
+        "select count(*) from observations where metric = 'downloads_clickpy' and window_days > 1 "
+        "and date between '2018-06-01' and '2020-12-31'",
+    ) == [(0,)]
+    assert query(
+        db,
+        "select min(date) from observations where metric = 'downloads_clickpy' and window_days > 1 "
+        "and date > '2020-12-31'",
+    ) == [(date(2021, 1, 31),)]
+
+
 def test_interrupted_backfill_resumes_and_never_refetches_stored_windows(db: Path, mock_http, frozen_now):
-    serve_torch(mock_http, TORCH_WINDOWS[:2])  # the third window is not served: the run breaks there
+    serve_torch(mock_http, TORCH_WINDOWS[:1])  # the daily query is not served: the run breaks there
     first = backfill(db, [TORCH], pypi)
     assert first.status == "partial"
     mock_http.reset()
-    serve_torch(mock_http, TORCH_WINDOWS[2:])
+    serve_torch(mock_http, TORCH_WINDOWS[1:])
 
     second = backfill(db, [TORCH], pypi)
 
     assert second.status == "ok", second.error
     asked = {call.request.url for call in mock_http.calls}
-    assert not any("param_d0=2016-01-01" in url or "param_d0=2018-06-19" in url for url in asked)
-    assert query(db, "select count(*) from observations where metric = 'downloads_clickpy'")[0][0] > 2500
+    assert not any("param_d0=2016-01-01" in url for url in asked)
+    assert query(db, "select count(*) from observations where metric = 'downloads_clickpy'")[0][0] > 900
 
 
-def test_window_whose_rows_fall_short_of_its_totals_is_refused_and_not_stored(db: Path, mock_http, frozen_now):
+def test_window_whose_rows_fall_short_of_its_totals_is_refused_and_not_stored(db: Path, mock_http, clock_at):
+    clock_at(datetime(2025, 6, 19, 12))  # the recorded window is the 900 days before this day: one daily query
     recording = add_recording(mock_http, "clickpy/truncated.json")
     answer = json.loads(recording["response"]["body_text"])
     assert sum(row["downloads"] for row in answer["data"]) < answer["totals"]["downloads"]
@@ -87,7 +128,8 @@ def test_window_whose_rows_fall_short_of_its_totals_is_refused_and_not_stored(db
     assert query(db, "select count(*) from observations") == [(0,)]
 
 
-def test_window_read_only_in_part_is_refused_although_rows_match_totals(db: Path, mock_http, frozen_now):
+def test_window_read_only_in_part_is_refused_although_rows_match_totals(db: Path, mock_http, clock_at):
+    clock_at(datetime(2025, 6, 19, 12))
     recording = add_recording(mock_http, "clickpy/truncated_read.json")
     answer = json.loads(recording["response"]["body_text"])
     assert sum(row["downloads"] for row in answer["data"]) == answer["totals"]["downloads"]
@@ -112,7 +154,8 @@ def test_rows_that_do_not_count_the_totals_days_are_refused():
         clickhouse.complete_days(parsed, "date", "downloads", date(2025, 11, 9), date(2026, 11, 22), "test")
 
 
-def test_exception_in_a_200_body_is_refused_and_nothing_stored(db: Path, mock_http, frozen_now):
+def test_exception_in_a_200_body_is_refused_and_nothing_stored(db: Path, mock_http, clock_at):
+    clock_at(datetime(2025, 11, 9, 12))  # the recorded window is the 900 days before this day: one daily query
     recording = load_recording("clickpy/exception_midstream.json")
     with pytest.raises(clickhouse.PayloadError, match="TIMEOUT_EXCEEDED"):
         clickhouse.parse_answer(recording["response"]["body_text"], None, "test")

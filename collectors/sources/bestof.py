@@ -17,7 +17,7 @@ SOURCE = Source(
         Series("dependents", "dependents", "Projects depending on it (best-of lists, weekly)", "dependents"),
         Series("pypi_month", "pypi_downloads_month", "PyPI downloads in the last month (best-of lists, weekly)",
                "downloads a month"),
-        Series("conda_total", "conda_downloads_total", "conda downloads, all time (best-of lists, weekly)",
+        Series("conda_total", "conda_downloads_total", "Anaconda package downloads, all time (best-of lists, weekly)",
                "downloads"),
     ),
     fill=("seed",),

@@ -225,6 +225,7 @@ def _collect(ctx: Context, first: date) -> Outcome:
 
 SOURCE = Source(
     name=NAME,
+    on_track=("backfill",),  # what `ecotrends track` fetches of a new project
     title="conda",
     subjects=lambda project: list(project.names(PACKAGES_FIELD.key)),
     series=(

@@ -281,6 +281,7 @@ def _backfill_repo(ctx: Context, client: HttpClient, repo: str, names: list[str]
 
 SOURCE = Source(
     name=NAME,
+    on_track=("collect",),  # what `ecotrends track` fetches of a new project
     title="GitHub",
     subjects=lambda project: [project.github] if project.github else [],
     series=(

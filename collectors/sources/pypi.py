@@ -155,6 +155,44 @@ def _record_first_release(ctx: Context, package: str) -> None:
 # --- backfill from ClickPy -----------------------------------------------------------------------------
 
 
+def fetch_clickpy_months(client: HttpClient, package: str, first: date, end: date) -> list[Observation]:
+    """Monthly downloads for [first, end), both month starts: one query (a row a month, 120 for ten years, under the
+    1,000-row cap) whose totals row proves the rows complete. Each month is dated on its last day, its window the
+    month's days, so it compares per day with the daily points."""
+    base = base_url(CLICKPY_URL_ENV, DEFAULT_CLICKPY_URL)
+    params = {"pkg": package, "d0": first.isoformat(), "d1": end.isoformat()}
+    answer = clickhouse.query(client, base, CLICKPY_USER, "clickpy_monthly_downloads", params)
+    where = f"ClickPy {package} months {first}..{end}"
+    origin = (
+        f"ClickPy pypi.pypi_downloads_per_day ({DEFAULT_CLICKPY_URL}) summed by month; all downloads, mirrors included"
+    )
+    months = clickhouse.complete_days(answer, "month", "downloads", first, end, where, "months")
+    return [
+        Observation(NAME, package, CLICKPY_METRIC, clock.month_end(m), clock.month_end(m).day, downloads, origin)
+        for m, downloads in months
+    ]
+
+
+def clickpy_windows(first: date, today: date) -> list[tuple[str, date, date]]:
+    """The queries that cover [first, today): the months before the last 900 days in one monthly query, those days
+    in one daily query (a stray partial month at `first`, from --since or a resumed backfill, in a daily one)."""
+    if (today - first).days <= WINDOW_DAYS:
+        return [("daily", first, today)] if first < today else []
+    recent = today - timedelta(days=WINDOW_DAYS)
+    daily_from = recent if recent.day == 1 else clock.add_months(recent.replace(day=1), 1)
+    windows: list[tuple[str, date, date]] = []
+    if first < daily_from:
+        month_start = first if first.day == 1 else clock.add_months(first.replace(day=1), 1)
+        if first < month_start:
+            windows.append(("daily", first, month_start))
+        if month_start < daily_from:
+            windows.append(("monthly", month_start, daily_from))
+    start = max(first, daily_from)
+    if start < today:
+        windows += [("daily", a, b) for a, b in clickhouse.date_windows(start, today, WINDOW_DAYS)]
+    return windows
+
+
 def fetch_clickpy_window(client: HttpClient, package: str, first: date, end: date) -> list[Observation]:
     """Daily downloads for [first, end): one query whose totals row proves the rows complete."""
     base = base_url(CLICKPY_URL_ENV, DEFAULT_CLICKPY_URL)
@@ -169,11 +207,12 @@ def fetch_clickpy_window(client: HttpClient, package: str, first: date, end: dat
 
 
 def make_clickpy_client() -> HttpClient:
-    return HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, max_attempts=3)
+    return HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, burst=clickhouse.QUERY_BURST, max_attempts=3)
 
 
 def backfill(ctx: Context) -> Outcome:
-    """Daily downloads since 2016 (or --since) per package, window by window; resumable."""
+    """Downloads since 2016 (or --since) per package in two queries: monthly before the last 900 days, daily for
+    them; resumable (the cursor moves only once a query's rows are stored)."""
     outcome = Outcome()
     client = make_clickpy_client()
     today = clock.today()
@@ -204,22 +243,43 @@ def _backfill_package(
     if through and not ctx.since:
         # Continue an interrupted backfill where it stopped; once complete, re-read the last two weeks.
         first = max(since, min(date.fromisoformat(through), today - timedelta(days=REFETCH_DAYS)))
-    windows = clickhouse.date_windows(first, today, WINDOW_DAYS)
+    windows = clickpy_windows(first, today)
     ctx.progress.add_total(len(windows))
-    clickhouse.backfill_windows(
-        ctx,
-        outcome,
-        windows,
-        lambda start, end: fetch_clickpy_window(client, package, start, end),
-        (NAME, package, CLICKPY_METRIC),
-        "clickpy_through",
-        f"ClickPy {package}",
-    )
+    for kind, start, end in windows:
+        fetch = fetch_clickpy_months if kind == "monthly" else fetch_clickpy_window
+        clickhouse.backfill_windows(
+            ctx,
+            outcome,
+            [(start, end)],
+            lambda start, end, fetch=fetch: fetch(client, package, start, end),
+            (NAME, package, CLICKPY_METRIC),
+            "clickpy_through",
+            f"ClickPy {package}" + (" by month" if kind == "monthly" else ""),
+            keep=lambda conn, rows: _unless_daily_stored(conn, package, rows),
+        )
+
+
+def _unless_daily_stored(conn: duckdb.DuckDBPyConnection, package: str, rows: list[Observation]) -> list[Observation]:
+    """Monthly points only for months without stored daily ClickPy points (an earlier backfill by 900-day windows):
+    a month is counted once, by its days where they are stored."""
+    monthly = [row for row in rows if row.window_days != 1]
+    if not monthly:
+        return rows
+    daily_months = {
+        row[0]
+        for row in conn.execute(
+            "select distinct last_day(date) from observation where source = ? and subject = ? and metric = ? "
+            "and window_days = 1",
+            [NAME, package, CLICKPY_METRIC],
+        ).fetchall()
+    }
+    return [row for row in rows if row.window_days == 1 or row.date not in daily_months]
 
 
 WINDOWS_METRIC = "downloads"  # the top-PyPI windows of about 30 days (shipped history or ecotrends import)
 SOURCE = Source(
     name=NAME,
+    on_track=("collect", "backfill"),  # what `ecotrends track` fetches of a new project
     title="PyPI",
     subjects=lambda project: list(project.pypi),
     series=(
@@ -229,9 +289,10 @@ SOURCE = Source(
         Series("downloads_mirrors", "downloads_with_mirrors", "PyPI downloads with mirrors (PyPI Stats, daily)",
                "downloads", is_count=True, windows=(1, 1),
                judges=(Rung(NAME, "downloads_without_mirrors", 2, "PyPI Stats downloads with mirrors (daily)"),)),
-        Series("downloads_clickpy", CLICKPY_METRIC, "PyPI downloads, ClickPy history (daily)", "downloads",
-               is_count=True, windows=(1, 1),
-               judges=(Rung(NAME, "downloads_without_mirrors", 3, "ClickPy daily downloads (mirrors included)"),)),
+        Series("downloads_clickpy", CLICKPY_METRIC, "PyPI downloads, ClickPy history (daily for the last 900 days "
+               "of a backfill, monthly before)", "downloads", is_count=True, windows=(1, 31),
+               judges=(Rung(NAME, "downloads_without_mirrors", 3, "ClickPy downloads, daily or monthly (mirrors "
+                            "included)"),)),
         Series("downloads_snapshot", WINDOWS_METRIC, "PyPI downloads, top-PyPI windows of about 30 days (monthly)",
                "downloads", is_count=True, per_days=30, windows=(2, 45),
                judges=(Rung(NAME, "downloads_without_mirrors", 4, "top-PyPI download counts over windows of about "

@@ -274,6 +274,7 @@ def _collect(ctx: Context, start_of) -> Outcome:
 
 SOURCE = Source(
     name=NAME,
+    on_track=("backfill",),  # what `ecotrends track` fetches of a new project
     title="Stack Overflow",
     subjects=lambda project: list(project.names(TAG_FIELD.key)),
     series=(

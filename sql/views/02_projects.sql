@@ -35,15 +35,21 @@ from project as p
 left join project_package as pp using (project_id)
 group by p.project_id, p.name, p.github_repo
 union all
+select t.project_id, t.name, t.github_repo, t.pypi, false, 'tracked: ' || t.resolved_from
+from tracked_project as t
+where t.project_id not in (select project_id from project)
+    and t.project_id in (select project_id from project_subject)
+union all
 select c.project_id, c.name, c.github_repo, c.pypi, false, c.basis
 from catalogue_project as c
 where c.project_id not in (select project_id from project)
+    and c.project_id not in (select project_id from tracked_project)
     and c.project_id in (select project_id from project_subject);
 
-comment on view known_projects is 'Every project ecotrends can chart and judge claims about: the curated ones of data/projects.toml and the shipped catalogue''s (data/seed/catalogue/), less catalogue entries a curated project covers.';
+comment on view known_projects is 'Every project ecotrends can chart and judge claims about: the curated ones of data/projects.toml, those added by ecotrends track (tracked_project) and the shipped catalogue''s (data/seed/catalogue/), less catalogue entries a curated or tracked project covers.';
 comment on column known_projects.project_id is 'The id used across views (a PyPI name, or owner/name for a repository with no package).';
 comment on column known_projects.name is 'Display name, as the curated file or the archive gives it.';
 comment on column known_projects.github_repo is 'GitHub repository owner/name; null when no archive ties the project to one.';
 comment on column known_projects.pypi is 'PyPI packages counted for the project (PEP 503 names).';
-comment on column known_projects.curated is 'True for data/projects.toml, false for the catalogue.';
-comment on column known_projects.basis is 'How the identity was established: data/projects.toml, best-of (a best-of list names repository and package together), a curated link (data/catalogue_links.csv), or a repository or package alone.';
+comment on column known_projects.curated is 'True for data/projects.toml, false for tracked and catalogue projects.';
+comment on column known_projects.basis is 'How the identity was established: data/projects.toml, best-of (a best-of list names repository and package together), a curated link (data/catalogue_links.csv), a repository or package alone, or tracked: how ecotrends track resolved it.';

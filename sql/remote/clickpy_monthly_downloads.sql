@@ -1,0 +1,1 @@
+SELECT toStartOfMonth(date) AS month, sum(count) AS downloads, uniqExact(toStartOfMonth(date)) AS months FROM pypi.pypi_downloads_per_day WHERE project = {pkg:String} AND date >= {d0:Date} AND date < {d1:Date} GROUP BY month WITH TOTALS ORDER BY month FORMAT JSON
