@@ -1,4 +1,4 @@
--- Claims, step 1 of 7: what can judge a claim. Each registered claim is judged on the best evidence there is,
+-- Claims, step 1 of 8: what can judge a claim. Each registered claim is judged on the best evidence there is,
 -- in steps that each read the one before (60_ladder.sql to 67_checks.sql, loaded in file-name order).
 --   fmt_number, fmt_share   macros: numbers and fractions for people, as the explanations write them
 --   claim_rate_days         macro: the days a claimed rate spans ("per week": 7)
@@ -7,6 +7,8 @@
 --   claim_subjects          view: the projects a claim involves: its subjects, the alternatives of a rank, the
 --                           frameworks a growth must outpace
 --   claim_measure           view: the source and metric that judge each claim (or the proxy an uncheckable names)
+--   claim_rungs             view: the rungs of the ladder each claim can be judged on, with its period: what the
+--                           evidence (61) and its coverage (62) both start from
 
 -- Numbers for people: thousands separators for large values, two decimals for small ones.
 create or replace macro fmt_number(x) as
@@ -91,3 +93,39 @@ comment on column claim_measure.claim_id is 'Claim id.';
 comment on column claim_measure.source is 'Source of the measure.';
 comment on column claim_measure.metric is 'Metric of the measure.';
 comment on column claim_measure.is_proxy is 'True when it is an uncheckable claim''s proxy.';
+
+create or replace view claim_rungs as
+select
+    c.claim_id,
+    l.rung,
+    l.label,
+    l.source,
+    l.metric,
+    l.is_level,
+    l.unit_days,
+    l.unit_label,
+    l.min_window,
+    l.max_window,
+    m.is_proxy,
+    c.kind,
+    c.period_start,
+    c.period_end
+from claim as c
+join claim_measure as m using (claim_id)
+join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric;
+
+comment on view claim_rungs is 'Each claim beside every rung of the evidence ladder that can judge it (its own metric''s, or its proxy''s), with the claimed period: what claim_evidence reads and claim_coverage measures.';
+comment on column claim_rungs.claim_id is 'Claim id.';
+comment on column claim_rungs.rung is 'Rung of the evidence ladder (1 is the best evidence).';
+comment on column claim_rungs.label is 'What the rung''s series is.';
+comment on column claim_rungs.source is 'Source of the rung''s series.';
+comment on column claim_rungs.metric is 'Metric of the rung''s series (in project_series).';
+comment on column claim_rungs.is_level is 'True for levels, false for counts.';
+comment on column claim_rungs.unit_days is 'Days of the unit counts are shown in.';
+comment on column claim_rungs.unit_label is 'The unit counts are shown in.';
+comment on column claim_rungs.min_window is 'Shortest window of the points used, in days.';
+comment on column claim_rungs.max_window is 'Longest window of the points used, in days.';
+comment on column claim_rungs.is_proxy is 'True when the rung judges an uncheckable claim''s proxy (shown, never a verdict).';
+comment on column claim_rungs.kind is 'Kind of the claim.';
+comment on column claim_rungs.period_start is 'First day of the claimed period.';
+comment on column claim_rungs.period_end is 'Last day of the claimed period.';

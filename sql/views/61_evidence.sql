@@ -1,20 +1,18 @@
--- Claims, step 2 of 7: the evidence.
---   claim_evidence   view: every point of every rung for the projects a claim involves in the claimed period
---                    (read from the claimed projects' rows of observation only)
+-- Claims, step 2 of 8: the evidence.
+--   claim_evidence   view: every point of every rung (claim_rungs) for the projects a claim involves in the
+--                    claimed period, read from the claimed projects' rows of observation only
 
 create or replace view claim_evidence as
 with reads as (
     -- what each rung of a claim reads for each project the claim involves: a stored metric (a share reads the
     -- mentions, and its denominator beside them)
     select
-        c.claim_id, l.rung, s.project_id, s.role, s.position, l.is_level, l.unit_days, l.unit_label, l.source,
-        coalesce(d.share_of, l.metric) as stored_metric, d.denominator_subject, d.denominator_metric,
-        l.min_window, l.max_window, c.kind, c.period_start, c.period_end
-    from claim as c
-    join claim_measure as m using (claim_id)
-    join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric
-    join claim_subjects as s on s.claim_id = c.claim_id
-    left join source_series as d on d.source = l.source and d.metric = l.metric and d.share_of is not null
+        r.claim_id, r.rung, s.project_id, s.role, s.position, r.is_level, r.unit_days, r.unit_label, r.source,
+        coalesce(d.share_of, r.metric) as stored_metric, d.denominator_subject, d.denominator_metric,
+        r.min_window, r.max_window, r.kind, r.period_start, r.period_end
+    from claim_rungs as r
+    join claim_subjects as s using (claim_id)
+    left join source_series as d on d.source = r.source and d.metric = r.metric and d.share_of is not null
 ),
 stored_keys as (
     -- the stored series those are, by subject: the scan of observation reads only these (project_series would

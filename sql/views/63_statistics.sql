@@ -1,9 +1,9 @@
--- Claims, step 4 of 7: the numbers of the chosen rung.
+-- Claims, step 4 of 8: the numbers of the chosen rung.
 --   first_quarter_mean, last_quarter_mean  macros: the mean of the first and last quarter of a list
---   claim_statistics_of(evidence_table, coverage_table)
---                                          table macro: per claim and project on the chosen rung: range, mean,
---                                          quarters, totals, decisive dates
---   claim_statistics                       view: the same over claim_evidence
+--   claim_statistics_of(chosen_table)      table macro: per claim and project on the chosen rung (a relation
+--                                          shaped like claim_chosen_evidence): range, mean, quarters, totals,
+--                                          decisive dates
+--   claim_statistics                       view: the same over claim_chosen_evidence
 
 -- The mean of the first and of the last quarter of a series' values (in date order), the quarters as ntile(4)
 -- cuts them: n // 4 values each, the first n % 4 quarters one more; under four values, one value each.
@@ -12,13 +12,12 @@ create or replace macro first_quarter_mean(series) as
 create or replace macro last_quarter_mean(series) as
     list_avg(series[len(series) - greatest(len(series) // 4, 1) + 1:]);
 
-create or replace macro claim_statistics_of(evidence_table, coverage_table) as table
+create or replace macro claim_statistics_of(chosen_table) as table
 with points as (
     select e.*, c.claimed_value
-    from query_table(evidence_table) as e
-    join query_table(coverage_table) as v using (claim_id, rung)
+    from query_table(chosen_table) as e
     join claim as c using (claim_id)
-    where v.chosen and e.in_period
+    where e.in_period
 ),
 per_project as (
     select
@@ -64,13 +63,7 @@ select
 from means;
 
 create or replace view claim_statistics as
-with evidence as materialized (
-    select * from claim_evidence
-),
-coverage as materialized (
-    select * from claim_coverage_of('evidence')
-)
-select * from claim_statistics_of('evidence', 'coverage');
+select * from claim_statistics_of('claim_chosen_evidence');
 
 comment on view claim_statistics is 'Per claim and project, on the chosen rung and within the claimed period: range, mean per day, totals, the means of the first and last quarter of the points, the change between them, and the first day a level reached the claimed value.';
 comment on column claim_statistics.claim_id is 'Claim id.';

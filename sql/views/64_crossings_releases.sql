@@ -1,18 +1,15 @@
--- Claims, step 5 of 7: crossings and release dates.
---   claim_crossings_of(evidence_table, coverage_table)
---                     table macro: for comparisons and crossovers, the first subject's lead over the second on
---                     their common days and the day it overtook the second for good
---   claim_crossings   view: the same over claim_evidence
+-- Claims, step 5 of 8: crossings and release dates.
+--   claim_crossings_of(chosen_table)
+--                     table macro: for comparisons and crossovers on the chosen rung (a relation shaped like
+--                     claim_chosen_evidence), the first subject's lead over the second on their common days and
+--                     the day it overtook the second for good
+--   claim_crossings   view: the same over claim_chosen_evidence
 --   claim_releases    view: the dated milestones release-date and "younger than" claims are judged on
 
-create or replace macro claim_crossings_of(evidence_table, coverage_table) as table
-with chosen as (
-    select claim_id, rung from query_table(coverage_table) where chosen
-),
-sides as (
+create or replace macro claim_crossings_of(chosen_table) as table
+with sides as (
     select e.claim_id, e.position, e.date, e.per_day, e.in_period
-    from query_table(evidence_table) as e
-    join chosen using (claim_id, rung)
+    from query_table(chosen_table) as e
     join claim as c using (claim_id)
     where c.kind in ('comparison', 'crossover') and e.role = 'subject' and (e.in_period or e.date < c.period_start)
 ),
@@ -41,13 +38,7 @@ summary as (
 select * from summary;
 
 create or replace view claim_crossings as
-with evidence as materialized (
-    select * from claim_evidence
-),
-coverage as materialized (
-    select * from claim_coverage_of('evidence')
-)
-select * from claim_crossings_of('evidence', 'coverage');
+select * from claim_crossings_of('claim_chosen_evidence');
 
 comment on view claim_crossings is 'For comparisons and crossovers: on the days both subjects have a point, how often the first led, its lead on the last such day, and the day it overtook the second for good (null if it never did, or led throughout).';
 comment on column claim_crossings.claim_id is 'Claim id.';

@@ -1,4 +1,4 @@
--- Claims, step 7 of 7: what a reader reads.
+-- Claims, step 8 of 8: what a reader reads.
 --   claim_checks           view: the claim, its article and its verdict
 --   claim_contradictions   view: pairs of claims from different articles that say the opposite, with their verdicts
 
