@@ -30,3 +30,19 @@ def test_readme_commands_name_only_what_a_clone_has():
     assert "../shared" not in text
     for path in re.findall(r"\]\(([^)#]+)\)", text):
         assert (ROOT / path).exists(), f"README links to {path}, which is not in the repository"
+
+
+LADDER_ROW = re.compile(r"^\| `(\w+)` `(\w+)` \| (.*) \|$", re.M)
+LADDER_RUNG = re.compile(r"(?:^|; )(\d+)\. `(\w+)` `(\w+)`: ")
+
+
+def test_the_documented_evidence_ladder_is_the_one_the_sources_declare(seeded: Path):
+    """docs/claims.md's ladder table names every rung of evidence_ladder, in order, and no other."""
+    text = (ROOT / "docs/claims.md").read_text()
+    documented = sorted(
+        (claim_source, claim_metric, int(rung), source, metric)
+        for claim_source, claim_metric, rungs in LADDER_ROW.findall(text)
+        for rung, source, metric in LADDER_RUNG.findall(rungs)
+    )
+    ladder = query(seeded, "select claim_source, claim_metric, rung, source, metric from evidence_ladder order by all")
+    assert documented == ladder
