@@ -12,9 +12,12 @@ with chosen_evidence as materialized (
 ),
 chosen_rungs as materialized (
     -- the chosen rung and its coverage, one row per claim
-    select distinct
-        claim_id, rung, label, evidence_source, evidence_metric, coverage, covered_from, covered_to, missing
+    select
+        claim_id, any_value(rung) as rung, any_value(label) as label, any_value(evidence_source) as evidence_source,
+        any_value(evidence_metric) as evidence_metric, any_value(coverage) as coverage,
+        any_value(covered_from) as covered_from, any_value(covered_to) as covered_to, any_value(missing) as missing
     from chosen_evidence
+    group by claim_id
 ),
 statistics as materialized (
     select * from claim_statistics_of('chosen_evidence')
