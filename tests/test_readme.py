@@ -52,3 +52,19 @@ def test_docs_querying_lists_every_published_view(seeded: Path):
     views = [row[0] for row in query(seeded, sql)]
     assert len(views) > 30
     assert [view for view in views if f"`{view}`" not in text] == []
+
+
+LADDER_ROW = re.compile(r"^\| `(\w+)` `(\w+)` \| (.*) \|$", re.M)
+LADDER_RUNG = re.compile(r"(?:^|; )(\d+)\. `(\w+)` `(\w+)`: ")
+
+
+def test_the_documented_evidence_ladder_is_the_one_the_sources_declare(seeded: Path):
+    """docs/claims.md's ladder table names every rung of evidence_ladder, in order, and no other."""
+    text = (ROOT / "docs/claims.md").read_text()
+    documented = sorted(
+        (claim_source, claim_metric, int(rung), source, metric)
+        for claim_source, claim_metric, rungs in LADDER_ROW.findall(text)
+        for rung, source, metric in LADDER_RUNG.findall(rungs)
+    )
+    ladder = query(seeded, "select claim_source, claim_metric, rung, source, metric from evidence_ladder order by all")
+    assert documented == ladder
