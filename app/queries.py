@@ -56,6 +56,13 @@ def find_projects(db: str, text: str) -> pd.DataFrame:
     return run(db, lambda conn: catalogue.search(conn, text))
 
 
+def named_projects(db: str) -> list:
+    """Every catalogue and tracked project by its names, for the claim extractor (Check an article)."""
+    found: list = []
+    run(db, lambda conn: found.extend(catalogue.named_projects(conn)) or pd.DataFrame())
+    return found
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def catalogue_size(db: str) -> int:
     """How many catalogue projects are one search away (beyond the curated ones)."""

@@ -131,3 +131,26 @@ def _has_table(conn: duckdb.DuckDBPyConnection) -> bool:
 
 def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
+
+
+PROMINENT_STARS = 5_000  # a project this starred or downloaded is meant by its plain name in an article
+PROMINENT_DOWNLOADS = 1_000_000  # per 30 days
+
+
+def named_projects(conn: duckdb.DuckDBPyConnection) -> list:
+    """Every known project beyond the curated ones, for the claim extractor: the most starred and downloaded first,
+    so that a name two projects share means the better-known one (sql/find_projects.sql ranks the same way)."""
+    from collectors.extract import Named
+
+    if not _has_table(conn) or not conn.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and table_name = 'project_directory'"
+    ).fetchone()[0]:
+        return []
+    rows = conn.execute(
+        "select project_id, name, coalesce(github_repo, ''), pypi, coalesce(stars, 0) >= ? "
+        "or coalesce(downloads_30d, 0) >= ? from project_directory where not curated "
+        "order by stars desc nulls last, downloads_30d desc nulls last, project_id",
+        [PROMINENT_STARS, PROMINENT_DOWNLOADS],
+    ).fetchall()
+    return [Named(pid, name, repo, tuple(pypi), bool(prominent)) for pid, name, repo, pypi, prominent in rows]

@@ -33,7 +33,7 @@ METRICS = (
     (r"\bforks\b", ("github", "forks", "forks")),
     (r"\bstack ?overflow\b", ("stackoverflow", "questions", "questions")),
     (r"\b(conda|anaconda)\b.{0,30}\b(downloads|installs)\b", ("conda", "downloads", "downloads")),
-    (r"\b(downloads|installs|pypi|pip installs)\b", ("pypi", "downloads_without_mirrors", "downloads")),
+    (r"\b(downloads|downloaded|installs|pypi|pip installs)\b", ("pypi", "downloads_without_mirrors", "downloads")),
     (r"\b(papers|arxiv|preprints|publications|research mentions|mentions|citations)\b",
      ("arxiv", "papers_mentioning", "papers")),
     (r"\b(search interest|google trends|searches|search volume)\b", ("trends", "interest", "interest")),
@@ -206,10 +206,54 @@ def is_heading(line: str, following: str | None) -> bool:
 # --- the rules --------------------------------------------------------------------------------------------
 
 
-class Extractor:
-    """Rules over one article; `aliases` maps lower-case names (ids, names, packages) to project ids."""
+@dataclass(frozen=True)
+class Named:
+    """A catalogue project as the extractor reads it: its id, display name, repository and packages, and whether
+    it is prominent enough (stars, downloads) that its plain lower-case name in prose means the project."""
 
-    def __init__(self, projects: Iterable[Project]) -> None:
+    id: str
+    name: str
+    github: str
+    pypi: tuple[str, ...]
+    prominent: bool = False
+
+
+# Package names that are ordinary English words: in prose they name a project only when written with a capital
+# ("Requests has 52k stars", "Flask") or as code (`requests`), never as the word ("requests per second").
+_COMMON_WORDS_TEXT = (
+    "about access action active agent alembic alive api app apps arrow attrs audio auth awesome base basic behave "
+    "black blessed bleach blinker bottle box build cache cached celery charset check click cloud config core dash "
+    "data date delta deprecated design dev diff docs dot dynamic easy engine enum environ examples fabric faker "
+    "fast fire flake flask flit formats future fuzzy graphene guide html image invoke keyring lark libraries "
+    "lightning list lock markdown marshmallow mock models monitor more nose notebook packaging parse paste path "
+    "pendulum pillow pip ply poetry portal pretty prompt python queue ray records redis regex requests retry rich "
+    "rope routes schedule schema sh shell simple six slim smart solid sphinx spring start tabulate test textual "
+    "toml tornado trio typer vine waitress watchdog wheel wrapt zope"
+)
+COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_CATALOGUE_NGRAM = 3  # names of up to three words ("Hugging Face Transformers")
+
+
+def catalogue_aliases(project: Named) -> set[str]:
+    """The names an article may use for a catalogue project: its display name, id, PyPI names and owner/repo, and
+    its repository's own name where that is distinctive (a package, or a hyphen, capital or digit in it)."""
+    aliases = {project.id.lower(), *project.pypi}
+    if project.github:
+        aliases.add(project.github.lower())
+    # a repository no package ties to is "github" or "benchmark" as often as not: its plain name only when distinctive
+    for name in (project.name, project.github.split("/")[1] if project.github else ""):
+        if name and (project.pypi or re.search(r"[-A-Z0-9]", name)):
+            aliases.add(name.lower())
+    return {alias for alias in aliases if len(alias) >= 3}
+
+
+class Extractor:
+    """Rules over one article; `aliases` maps lower-case names (ids, names, packages) to project ids. The curated
+    projects are found as before; any catalogue project (`catalogue`) by its names, word by word (a regular
+    expression of 100,000 names would take seconds per article)."""
+
+    def __init__(self, projects: Iterable[Project], catalogue: Iterable[Named] = ()) -> None:
         self.aliases: dict[str, str] = {}
         for project in projects:
             for alias in (project.id, project.name, *project.pypi, project.name.split()[-1]):
@@ -217,12 +261,64 @@ class Extractor:
                 self.aliases.setdefault(alias.lower(), project.id)
         names = sorted(self.aliases, key=len, reverse=True)
         self._mention = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I)
+        self.catalogue: dict[str, str] = {}  # alias -> project id, the most prominent project first
+        self._prominent: set[str] = set()
+        self._display: dict[str, str] = {}
+        for named in catalogue:
+            self._display[named.id] = named.name
+            if named.prominent:
+                self._prominent.add(named.id)
+            for alias in catalogue_aliases(named):
+                if alias not in self.aliases:
+                    self.catalogue.setdefault(alias, named.id)
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
-        """(position, project) of each framework named, longest name first ("PyTorch Lightning" over "PyTorch")."""
-        found = [(m.start(), self.aliases[m.group(1).lower()]) for m in self._mention.finditer(text)]
-        return [(at, project) for at, project in found if not text[at:].lower().startswith("torch")
-                or text[max(0, at - 3):at].lower() != "py"]  # fmt: skip
+        """(position, project) of each project named, longest name first ("PyTorch Lightning" over "PyTorch")."""
+        found = [(m.start(), m.end(), self.aliases[m.group(1).lower()]) for m in self._mention.finditer(text)]
+        found = [(at, end, project) for at, end, project in found if not text[at:].lower().startswith("torch")
+                 or text[max(0, at - 3):at].lower() != "py"]  # fmt: skip
+        taken = [(at, end) for at, end, _ in found]
+        found += [
+            (at, end, project)
+            for at, end, project in self._catalogue_mentions(text)
+            if not any(at < other_end and other_at < end for other_at, other_end in taken)
+        ]
+        return [(at, project) for at, _, project in sorted(found)]
+
+    def _catalogue_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """Catalogue projects named in the text: the longest run of up to three words that is a project's name."""
+        if not self.catalogue:
+            return []
+        tokens = [(m.start(), m.end(), m.group().rstrip(".").lower()) for m in _TOKEN.finditer(text)]
+        found, index = [], 0
+        while index < len(tokens):
+            for size in range(min(_CATALOGUE_NGRAM, len(tokens) - index), 0, -1):
+                words = tokens[index : index + size]
+                key = " ".join(word for _, _, word in words)
+                project = self.catalogue.get(key)
+                if project and self._means_project(text, words[0][0], words[-1][1], key, project):
+                    found.append((words[0][0], words[-1][1], project))
+                    index += size
+                    break
+            else:
+                index += 1
+        return found
+
+    def _means_project(self, text: str, at: int, end: int, key: str, project: str) -> bool:
+        """A plain word names a project only when written as the project writes it (DuckDB, pandas or Pandas, not
+        "GitHub" for a package "github") and, for an ordinary, short or little-known name, capitalised or as code:
+        prose is full of words that are also package names."""
+        written, as_code = text[at:end], at > 0 and text[at - 1] in "`'\""
+        display = self._display.get(project, key)
+        any_casing = display.islower() and project in self._prominent  # "duckdb" is written DuckDB
+        casings = {key, key.capitalize()} if display.islower() else {display}
+        if key.isalpha() and not as_code and not any_casing and written not in casings:
+            return False
+        if key in COMMON_WORDS or (" " not in key and "/" not in key and "-" not in key and (
+            len(key) <= 3 or (project not in self._prominent and key.isalpha())
+        )):
+            return written[0].isupper() or as_code
+        return True
 
     def extract(self, content: str, name: str = "") -> list[Candidate]:
         lines = text_of(content, name).splitlines()
@@ -262,7 +358,10 @@ class Extractor:
             return False
         first = mentions[0][0]
         label, names = line[:first].strip(" |"), line[first:]
-        if self._mention.sub("", names).strip(" |\t:-") or len(label.split()) > 3:
+        rest = self._mention.sub("", names)
+        for at, end, _ in reversed(self._catalogue_mentions(rest)):
+            rest = rest[:at] + rest[end:]
+        if rest.strip(" |\t:-") or len(label.split()) > 3:
             return False  # "TensorFlow vs PyTorch", "TensorFlow and PyTorch": prose or a title
         context.columns, context.table_row = projects, 0
         return True

@@ -279,3 +279,57 @@ def test_a_page_too_large_to_be_an_article_is_refused(mock_http, capsys) -> None
     mock_http.add("GET", "https://blog.example.org/post", body=own("framework-pulse.html"), content_type="text/html")
     content, name = proposals.read_article("https://blog.example.org/post")
     assert name == "post.html" and "Framework Pulse" in content
+
+
+# --- any project: the catalogue's names ---------------------------------------------------------------------
+
+CATALOGUE = [
+    extract.Named("polars", "polars", "pola-rs/polars", ("polars",), prominent=True),
+    extract.Named("duckdb", "duckdb", "duckdb/duckdb", ("duckdb",), prominent=True),
+    extract.Named("requests", "requests", "psf/requests", ("requests",), prominent=True),
+    extract.Named("github", "github", "", ("github",)),  # a little-downloaded package named like the site
+    extract.Named("microsoft/faster", "FASTER", "microsoft/FASTER", ()),  # a repository named like a word
+    extract.Named("google/benchmark", "benchmark", "google/benchmark", ()),
+    extract.Named("scikit-learn", "scikit-learn", "scikit-learn/scikit-learn", ("scikit-learn",), prominent=True),
+]
+
+
+@pytest.fixture(scope="module")
+def any_project() -> extract.Extractor:
+    return extract.Extractor(load_projects(), CATALOGUE)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Polars has about 35,000 GitHub stars.", ["polars"]),  # "GitHub" is the site, not the package
+        ("DuckDB and duckdb/duckdb and `duckdb`", ["duckdb", "duckdb", "duckdb"]),  # any casing of a prominent name
+        ("Requests has 52,000 stars.", ["requests"]),
+        ("It serves 4,000 requests per second.", []),  # an ordinary word, lower case
+        ("Polars was 8 times faster on our benchmark.", ["polars"]),  # repositories named like words
+        ("scikit-learn and pola-rs/polars", ["scikit-learn", "polars"]),
+        ("PyTorch Lightning beside Polars", ["pytorch-lightning", "polars"]),  # the curated names first, longest
+    ],
+)
+def test_catalogue_projects_are_named_as_articles_write_them(any_project: extract.Extractor, text: str, named: list):
+    assert [project for _, project in any_project.mentions(text)] == named
+
+
+def test_a_catalogue_project_with_a_figure_becomes_a_claim(any_project: extract.Extractor):
+    assert found(any_project, "Polars has about 35,000 GitHub stars in 2025.") == {
+        ("value", ("polars",), "stars", 35000.0, "2025")
+    }
+
+
+def test_an_article_about_other_projects_is_proposed_and_judged_offline(seeded: Path, capsys):
+    """pandas, Polars and DuckDB (tests/fixtures/articles/dataframes-2025.md) on the shipped catalogue: every
+    figure proposed, and judged on real evidence, not no_data."""
+    article = OWN_ARTICLES / "dataframes-2025.md"
+    assert cli.main(["claims", "extract", str(article), "--check", "--db", str(seeded)]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    verdicts = [line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")]
+    subjects = {line.split()[1].split("-")[-1] for line in out.splitlines() if line and not line.startswith(" ")}
+    assert {"pandas", "polars", "duckdb"} <= subjects, out
+    assert len(verdicts) >= 7
+    assert verdicts.count("no_data") <= 1, out
+    assert verdicts.count("supported") >= 4, out

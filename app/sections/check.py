@@ -22,10 +22,16 @@ EDITABLE = ("accept", "kind", "subjects", "source", "metric", "period_start", "p
 SHOWN = ("accept", "statement", *EDITABLE[1:], "confidence", "location", "reason")
 
 
+@st.cache_resource(show_spinner="Reading the catalogue's names…", ttl=600)
+def extractor(db: str) -> extract.Extractor:
+    """The curated projects and every catalogue or tracked one, by their names (built once: 52,000 projects)."""
+    return extract.Extractor(load_projects(), queries.named_projects(db))
+
+
 @st.cache_data(show_spinner="Reading the article…", max_entries=20)
-def candidates_of(content: str, name: str) -> tuple[claims.Article, pd.DataFrame]:
+def candidates_of(content: str, name: str, db: str) -> tuple[claims.Article, pd.DataFrame]:
     """The article's entry and its candidates as register entries, one row each, all accepted to begin with."""
-    proposal = proposals.propose(extract.Extractor(load_projects()), content, name)
+    proposal = proposals.propose(extractor(db), content, name)
     rows = [{**entry, "subjects": ", ".join(entry["subjects"]), "accept": True, "confidence": candidate.confidence}
             for candidate, entry in zip(proposal.candidates, proposal.entries, strict=True)]  # fmt: skip
     frame = pd.DataFrame(rows, columns=list(dict.fromkeys([*SHOWN, "id", "check", "tolerance", "unmeasured"])))
@@ -115,11 +121,12 @@ if given is None:
     st.info("Paste an article's text, upload a .txt, .md or .html file, or fetch it from its URL.")
     st.stop()
 content, name = given
-article, frame = candidates_of(content, name)
+article, frame = candidates_of(content, name, db)
 if frame.empty:
     st.info(
-        "No adoption claim found: no sentence or table row names a tracked framework with a figure, a date or a "
-        "trend. The tracked frameworks are those of data/projects.toml."
+        "No adoption claim found: no sentence or table row names a known project with a figure, a date or a trend. "
+        "Known are the curated projects of data/projects.toml, the shipped catalogue's and those added by "
+        f"`{ui.hint('track NAME')}` (a project is found by its name, owner/repo or PyPI package)."
     )
     st.stop()
 

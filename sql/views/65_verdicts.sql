@@ -128,6 +128,10 @@ judged as (
                     when release.created_on is null and release.released_on is null and release.uploaded_on is null
                         then 'no_data'
                     when release.released_on between period_start and period_end then 'supported'
+                    -- no first public release is stored (a catalogue project): creation or first upload in the
+                    -- period holds, the release itself is not measured
+                    when release.released_on is null and (release.created_on between period_start and period_end
+                        or release.uploaded_on between period_start and period_end) then 'partly_supported'
                     when release.created_on between period_start and period_end
                         or release.uploaded_on between period_start and period_end then 'inaccurate'
                     else 'contradicted'

@@ -30,6 +30,10 @@ parts as (
                 || case
                        when release.released_on between period_start and period_end
                            then ', which holds the first public release: the meaning of "released".'
+                       when release.released_on is null and release.created_on between period_start and period_end
+                           then format(', which holds the repository''s creation ({}); no first public release is stored, so the release itself is not measured.', release.created_on)
+                       when release.released_on is null and release.uploaded_on between period_start and period_end
+                           then format(', which holds the first PyPI upload ({}); no first public release is stored, so the release itself is not measured.', release.uploaded_on)
                        when release.created_on between period_start and period_end
                            then format(', which holds the repository''s creation ({}) but not the first public release ({}): the claim''s year is that of the repository, not of the release.', release.created_on, release.released_on)
                        when release.uploaded_on between period_start and period_end
