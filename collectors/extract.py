@@ -671,6 +671,21 @@ def _deduplicated(candidates: list[Candidate]) -> list[Candidate]:
 
 # --- the article's entry ---------------------------------------------------------------------------------
 
+# What an HTML page says of itself: <meta name="author">, JSON-LD "author" / "datePublished", <meta
+# property="article:published_time">, <time datetime>.
+_META_AUTHOR = re.compile(
+    r"""<meta\s+(?:name|property)=["'](?:author|article:author)["']\s+content=["']([^"'<]{2,80})["']"""
+    r"""|"author"\s*:\s*(?:\[\s*)?\{[^}]*?"name"\s*:\s*"([^"]{2,80})"|"author"\s*:\s*"([^"]{2,80})["]""",
+    re.I,
+)
+_META_DATE = re.compile(
+    r"""(?:article:published_time["']\s+content=["']|"datePublished"\s*:\s*"|<time[^>]*\sdatetime=["'])"""
+    r"(20[0-4]\d)-(\d{2})",
+    re.I,
+)
+_ISO_DATE = re.compile(r"\b(20[0-4]\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+_MONTH_WORD = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+                         r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?", re.I)  # fmt: skip
 _BYLINE = re.compile(r"(?:^\W*|\|\s*)(?i:by|written by|author:)\s+([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})")
 
 
@@ -678,22 +693,29 @@ def describe_article(content: str, name: str, article_id: str | None = None) -> 
     """The register's [[article]] entry for a text: its title line, byline, date line and an id."""
     lines = [line.strip().lstrip("#").strip() for line in text_of(content, name).splitlines() if line.strip()]
     title = re.split(r"\s+\|\s+", lines[0])[0][:200] if lines else name
-    author = next((m.group(1) for line in lines[:10] if (m := _BYLINE.search(line))), None)
+    meta = _META_AUTHOR.search(content) if name.lower().endswith((".html", ".htm")) or "<meta" in content else None
+    author = next((group for group in meta.groups() if group), None) if meta else None
+    author = author or next((m.group(1) for line in lines[:10] if (m := _BYLINE.search(line))), None)
     if author is None:  # "Sam Writer | Nov 2021": a name before the date
         author = next((line.split("|")[0].strip() for line in lines[1:10] if "|" in line and _DATE_LINE.search(line)
                        and len(line.split("|")[0].split()) <= 4), "unknown")  # fmt: skip
     published, basis = "unknown", "no date line found"
-    for line in lines[:15]:
+    dated = _META_DATE.search(content)
+    for line in [] if dated else lines[:15]:
+        iso = _ISO_DATE.search(line)
+        if iso:
+            published, basis = f"{iso.group(1)}-{iso.group(2)}", f"date line {line[:80]!r}"
+            break
         year = article_year([line])
         if year:
-            month = re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", _DATE_LINE.search(line).group(0),
-                              re.I)  # fmt: skip
-            month = month and month.group(1)
-            published = f"{year}-{_MONTH_ABBR[month.lower()[:3]]:02d}" if month else str(year)
+            month = _MONTH_WORD.search(_DATE_LINE.search(line).group(0))
+            published = f"{year}-{_MONTH_ABBR[month.group(1).lower()[:3]]:02d}" if month else str(year)
             basis = f"date line {line[:80]!r}"
             break
     else:
-        latest = _latest_heading_year(lines)
+        if dated:
+            published, basis = f"{dated.group(1)}-{dated.group(2)}", "the page's own publication date (HTML metadata)"
+        latest = None if dated else _latest_heading_year(lines)
         if latest:
             published, basis = str(latest), f"no date line; the latest year its headings name is {latest}"
     return Article(article_id or _slug(title), name or "pasted text", title, author, published, basis)

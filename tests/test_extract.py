@@ -333,3 +333,21 @@ def test_an_article_about_other_projects_is_proposed_and_judged_offline(seeded: 
     assert len(verdicts) >= 7
     assert verdicts.count("no_data") <= 1, out
     assert verdicts.count("supported") >= 4, out
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "author", "published"),
+    [
+        ("Title\nby Jane Doe\nMarch 4, 2024\n\ntext", "a.md", "Jane Doe", "2024-03"),
+        ("Title\nAuthor: Jane Doe\n2024-03-04\n", "a.md", "Jane Doe", "2024-03"),
+        ("Title\nWritten by Jane Doe on 2024-03-04\n", "a.md", "Jane Doe", "2024-03"),  # "Jane" is not January
+        ('<html><head><meta name="author" content="Jane Doe"><meta property="article:published_time" '
+         'content="2024-03-04T10:00:00Z"></head><body><h1>T</h1><p>x</p></body></html>', "a.html", "Jane Doe",
+         "2024-03"),
+        ('<html><body><h1>T</h1><script type="application/ld+json">{"author": {"@type": "Person", "name": '
+         '"Ann Lee"}, "datePublished": "2023-11-02"}</script><p>x</p></body></html>', "a.html", "Ann Lee", "2023-11"),
+    ],
+)  # fmt: skip
+def test_bylines_and_publication_dates_in_common_layouts(content: str, name: str, author: str, published: str):
+    article = extract.describe_article(content, name)
+    assert (article.author, article.published) == (author, published)
