@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from collectors.http import connection_failure
 DEFAULT_TOLERANCE = 0.10  # value and share claims: the register's usual ±10%
 MAX_ARTICLE_BYTES = 2_000_000  # a long article's HTML is a few hundred KB; beyond this it is not an article
 FETCH_TIMEOUT = (5.0, 15.0)  # seconds to connect, and between bytes
+FETCH_DEADLINE_SECONDS = 15.0  # the whole article, however slowly it arrives
 
 
 def read_article(location: str) -> tuple[str, str]:
@@ -40,8 +42,11 @@ def read_article(location: str) -> tuple[str, str]:
             kind = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
             if not (kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")):
                 raise InputFileError(f"{location}: a {kind} document, not an article's text or HTML")
-            body = b""
+            body, deadline = b"", time.monotonic() + FETCH_DEADLINE_SECONDS
             for chunk in response.iter_content(64 * 1024):
+                if time.monotonic() > deadline:  # a server that trickles bytes is still given up on
+                    raise InputFileError(f"{location}: not fetched within {FETCH_DEADLINE_SECONDS:.0f} s; save its "
+                                         "text and give the file")  # fmt: skip
                 body += chunk
                 if len(body) > MAX_ARTICLE_BYTES:
                     raise InputFileError(f"{location}: larger than {MAX_ARTICLE_BYTES // 1_000_000} MB, "

@@ -351,3 +351,38 @@ def test_an_article_about_other_projects_is_proposed_and_judged_offline(seeded: 
 def test_bylines_and_publication_dates_in_common_layouts(content: str, name: str, author: str, published: str):
     article = extract.describe_article(content, name)
     assert (article.author, article.published) == (author, published)
+
+
+def test_an_article_that_trickles_in_is_given_up_on_at_the_deadline(monkeypatch: pytest.MonkeyPatch):
+    """The read timeout is between bytes; a server sending a byte now and then is stopped by the whole-fetch
+    deadline (a local server on 127.0.0.1, bounded to a few seconds)."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(30):  # 3 s at most
+                try:
+                    self.wfile.write(b"<p>x</p>" * 1000)
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(proposals, "FETCH_DEADLINE_SECONDS", 0.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(InputFileError, match="not fetched within"):
+            proposals.read_article(f"http://127.0.0.1:{server.server_address[1]}/slow-article")
+    finally:
+        server.shutdown()
+    assert time.monotonic() - started < 2.5
