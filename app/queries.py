@@ -32,17 +32,21 @@ def built_by_older_sql(db: str) -> bool:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")
 def projects(db: str) -> pd.DataFrame:
-    return read(db, "select project_id, name, github_repo, trends_term, color from project order by project_id")
+    return read(
+        db,
+        "select project_id, name, github_repo, trends_term, color, true as collected from project order by project_id",
+    )
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def chosen_projects(db: str, ids: tuple[str, ...]) -> pd.DataFrame:
     """The catalogue projects among `ids` (a link or a search chose them), as projects() gives the curated ones."""
     if not ids:
-        return pd.DataFrame(columns=["project_id", "name", "github_repo", "trends_term", "color"])
+        return pd.DataFrame(columns=["project_id", "name", "github_repo", "trends_term", "color", "collected"])
     return read(
         db,
-        "select project_id, name, github_repo, null as trends_term, null as color from project_directory "
+        "select project_id, name, github_repo, null as trends_term, null as color, "
+        "starts_with(basis, 'tracked') as collected from project_directory "
         f"where not curated and project_id in ({', '.join('?' for _ in ids)}) order by project_id",
         list(ids),
     )

@@ -438,6 +438,9 @@ def panels(pages: Sequence[Panel], projects: pd.DataFrame, breaks: dict[str, pd.
     if missing:
         lines = "\n".join(f"- {panel.title}: {panel.missing}" for panel in missing)
         commands = tuple(dict.fromkeys(command for panel in missing for command in panel.commands))
+        if "collected" in projects and not projects["collected"].fillna(True).all():  # catalogue projects: track first
+            found = " ".join(projects.loc[~projects["collected"].fillna(True).astype(bool), "project_id"])
+            commands = (f"track {found}   # the catalogue's projects are collected once tracked", *commands)
         st.info(f"Not stored yet for the chosen projects:\n\n{lines}\n\nFill it with:\n\n```sh\n{hint(*commands)}\n```")
 
 
