@@ -147,7 +147,7 @@ def _summary(header: str | None) -> dict:
 def _count(value: object) -> int | None:
     try:
         number = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if number >= 0 else None
 
@@ -156,7 +156,7 @@ def as_int(value: object, where: str) -> int:
     """64-bit integers arrive as numbers or, on older servers, as quoted strings."""
     try:
         number = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # infinity and NaN too
         raise PayloadError(f"{where}: {value!r} is not an integer") from None
     if number < 0:
         raise PayloadError(f"{where}: negative count {number}")

@@ -206,3 +206,10 @@ def test_trends_fetch_turns_pytrends_parse_failures_into_payload_errors(mock_htt
     )
     with pytest.raises(trends.PayloadError, match="unexpected shape"):
         trends.fetch_interest(trends.make_client(), TERMS, "today 5-y")
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "1e999"])
+def test_clickhouse_integers_refuse_infinities_with_a_clear_error(value):
+    """Found by the property test under a shifted clock: infinity raised OverflowError, not a payload error."""
+    with pytest.raises(clickhouse.PayloadError, match="is not an integer"):
+        clickhouse.as_int(value, "test")
