@@ -46,6 +46,8 @@ def load(conn: duckdb.DuckDBPyConnection, run_ids: dict[str, int]) -> dict[str, 
     """Replace the catalogue's projects and upsert its observations (each source under its run), inside the
     caller's transaction, reading the Parquet files in DuckDB: millions of rows never pass through pandas. A stored
     point is replaced only when a seed run put it there: collected and imported values always win."""
+    if len(files()) < 2:  # a checkout without the catalogue: the curated history alone
+        return {}
     replaceable = store.seed_runs(conn)
     projects_path, observations_path = _literal(projects_file()), _literal(observations_file())
     conn.execute("delete from catalogue_project")

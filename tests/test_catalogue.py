@@ -200,3 +200,12 @@ def test_claims_about_catalogue_projects_are_judged_on_their_evidence(seeded: Pa
     milestones = dict(query(seeded, "select project_id, date from project_milestones where project_id in "
                                     "('polars', 'fastapi') and milestone = 'repository_created'"))  # fmt: skip
     assert milestones == {"polars": date(2020, 5, 13), "fastapi": date(2018, 12, 8)}
+
+
+def test_a_checkout_without_the_catalogue_still_loads_the_curated_history(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("ECOTRENDS_CATALOGUE", str(tmp_path / "none"))
+    db = tmp_path / "bare.duckdb"
+    inputs.init_db(db)
+    written = seed.load(db)
+    assert written["github"] > 0 and "bestof" not in written
+    assert query(db, "select count(*) from catalogue_project") == [(0,)]
