@@ -4,7 +4,7 @@
 --                         the release dates, the command that fills it, any methodology break), the measured value,
 --                         the verdict and the decisive date. It reads claim_chosen_evidence once and hands it to
 --                         the statistics and crossings by name. The sentence that explains a verdict is written
---                         from these facts alone (66_explanations.sql).
+--                         from these facts and the claim's own fields (66_explanations.sql).
 
 create or replace view claim_verdict_facts as
 with chosen_evidence as materialized (

@@ -1,4 +1,5 @@
--- Claims, step 7 of 8: the sentence that explains each verdict, written from the facts alone.
+-- Claims, step 7 of 8: the sentence that explains each verdict, written from the facts and the claim's own
+-- fields (kind, subjects, period, value).
 --   claim_explanations_of(facts_table)  table macro: per claim of a relation shaped like claim_verdict_facts,
 --                                       the explanation: what the verdict rests on, the decisive numbers, a
 --                                       proxy, what was not measured, what fills it, origins, breaks
