@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collectors import claims, extract, proposals
+from collectors import claims, proposals
+from collectors.extraction import Candidate, Extractor
 from collectors.projects import load_projects
 
 DEFAULT_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "articles"
@@ -27,7 +28,7 @@ def main() -> int:
     parser.add_argument("--show", action="store_true", help="list the misses and the wrong proposals")
     args = parser.parse_args()
     articles, register = claims.load_register()
-    extractor = extract.Extractor(load_projects())
+    extractor = Extractor(load_projects())
     print("| article | register claims | found | recall | proposals | correct | precision | uncheckable typed |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     totals = [0, 0, 0, 0, 0]
@@ -56,7 +57,7 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "n/a"
 
 
-def _show(candidates: list[extract.Candidate], reference: list[dict]) -> None:
+def _show(candidates: list[Candidate], reference: list[dict]) -> None:
     for claim in reference:
         if claim["kind"] in proposals.QUANTITATIVE_KINDS and not any(proposals.matches(c, claim) for c in candidates):
             print(f"    missed {claim['id']}: {claim['statement']}", file=sys.stderr)

@@ -423,8 +423,9 @@ def _claims(db: Database, args: argparse.Namespace) -> int:
 
 def _extract(db: Database, args: argparse.Namespace) -> int:
     """Candidates of one article as register TOML on stdout; with --check, their verdicts (nothing is stored)."""
-    from collectors import catalogue, claims, extract, inputs, proposals, store
+    from collectors import catalogue, claims, inputs, proposals, store
     from collectors.errors import InputFileError
+    from collectors.extraction import Extractor
     from collectors.projects import load_projects
 
     content, name = proposals.read_article(args.article)
@@ -432,7 +433,7 @@ def _extract(db: Database, args: argparse.Namespace) -> int:
     if store.exists(db):  # any catalogue or tracked project is recognised too
         with store.connect(db, read_only=True) as conn:
             named = catalogue.named_projects(conn)
-    proposal = proposals.propose(extract.Extractor(load_projects(), named), content, name, args.article_id)
+    proposal = proposals.propose(Extractor(load_projects(), named), content, name, args.article_id)
     candidates = proposal.candidates
     register = proposals.register_toml(proposal.article, proposal.entries, [c.confidence for c in candidates])
     undated = sum(not c.period_start for c in candidates)

@@ -14,7 +14,7 @@ import requests
 
 from collectors.claims import Article, Claim
 from collectors.errors import InputFileError
-from collectors.extract import Candidate, Extractor, describe_article
+from collectors.extraction import Candidate, Extractor, describe_article
 from collectors.http import connection_failure
 
 DEFAULT_TOLERANCE = 0.10  # value and share claims: the register's usual ±10%

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from collectors import claims, cli, extract, inputs, proposals, store
+from collectors import claims, cli, inputs, proposals, store
+from collectors import extraction as extract
 from collectors.config import REPO_ROOT
 from collectors.errors import InputFileError
+from collectors.extraction.numbers import numbers as read_numbers
+from collectors.extraction.text import split_sentences
 from collectors.projects import load_projects
 from tests.conftest import query
 
@@ -38,17 +41,17 @@ def own(name: str) -> str:
      ("2.5 billion", 2.5e9), ("1.5× the", 1.5), ("4x the", 4), ("12.5%", 12.5)],
 )  # fmt: skip
 def test_a_number_is_read_with_its_magnitude(text: str, value: float) -> None:
-    assert extract._numbers(text)[0].value == pytest.approx(value)
+    assert read_numbers(text)[0].value == pytest.approx(value)
 
 
 def test_units_that_look_like_magnitudes_are_not_read_as_them() -> None:
-    assert extract._numbers("5ms") == []
-    assert extract._numbers("3 MB of memory")[0].value == 3
+    assert read_numbers("5ms") == []
+    assert read_numbers("3 MB of memory")[0].value == 3
 
 
 def test_sentences_are_not_split_at_vs_or_eg_or_a_decimal() -> None:
     line = "PyTorch vs. TensorFlow, e.g. in 2023, had 3.5 million downloads. Keras grew. JAX did not."
-    assert extract.split_sentences(line) == [
+    assert split_sentences(line) == [
         "PyTorch vs. TensorFlow, e.g. in 2023, had 3.5 million downloads.", "Keras grew.", "JAX did not."]  # fmt: skip
 
 
@@ -66,7 +69,8 @@ def test_an_html_article_with_a_byline_a_table_and_figures_that_are_not_adoption
     assert reasons == {"performance": "a performance figure, not adoption",
                        "learning_time": "a learning time, not adoption"}  # fmt: skip
     weekly = next(c for c in candidates if c.claimed_value == 3.4e6)
-    assert weekly.unit == "downloads per week" and weekly.period_basis == "article date"
+    assert weekly.unit == "downloads per week" and weekly.period_basis.startswith("article's date")
+    assert weekly.period_end == "2024-03-31"  # the article is of March 2024: it could not see the rest of the year
     assert "3.4M downloads per week" in weekly.statement and weekly.location == "line 7"
     assert not any("Home" in c.statement or "2019 team" in c.statement for c in candidates), "navigation is not text"
 
@@ -108,8 +112,8 @@ def test_bullets_with_growth_comparisons_and_a_survey(extractor) -> None:
         "growth",
         "down",
         "2019-01-01",
-        "2022-12-31",
-    )  # "since 2019", up to the article's year
+        "2022-06-30",
+    )  # "since 2019", up to the article's date (12 June 2022)
     overtook = by_line["line 11"]
     assert (overtook.kind, overtook.subjects, overtook.period_start) == ("comparison", ["jax", "mxnet"], "2021-01-01")
     assert by_line["line 15"].kind == "uncheckable" and "survey" in by_line["line 15"].reason

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from app import queries, reader, ui
-from collectors import claims, extract, proposals, sources
+from collectors import claims, proposals, sources
 from collectors.errors import ConfigError, InputFileError
+from collectors.extraction import Extractor
 from collectors.projects import load_projects
 
 SOURCES = ("paste", "upload", "url")
@@ -23,9 +24,9 @@ SHOWN = ("accept", "statement", *EDITABLE[1:], "confidence", "location", "reason
 
 
 @st.cache_resource(show_spinner="Reading the catalogue's names…", ttl=600)
-def extractor(db: str) -> extract.Extractor:
+def extractor(db: str) -> Extractor:
     """The curated projects and every catalogue or tracked one, by their names (built once: 52,000 projects)."""
-    return extract.Extractor(load_projects(), queries.named_projects(db))
+    return Extractor(load_projects(), queries.named_projects(db))
 
 
 @st.cache_data(show_spinner="Reading the article…", max_entries=20)
