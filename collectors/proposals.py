@@ -93,7 +93,7 @@ def as_entry(candidate: Candidate, article_id: str, number: int) -> dict:
     }
     optional = {"claimed_value": candidate.claimed_value, "claimed_month": candidate.claimed_month,
                 "unit": candidate.unit or None, "direction": candidate.direction,
-                "reason": candidate.reason}  # fmt: skip
+                "reason": candidate.reason, "proxy": candidate.proxy, "unmeasured": candidate.unmeasured}  # fmt: skip
     entry.update({key: value for key, value in optional.items() if value is not None})
     if candidate.kind in ("value", "share"):
         entry["tolerance"] = DEFAULT_TOLERANCE
@@ -168,9 +168,13 @@ def matches(candidate: Candidate, claim: dict) -> bool:
     return candidate.period_start <= claim["period_end"] and claim["period_start"] <= candidate.period_end
 
 
-def score(candidates: list[Candidate], claims: list[dict]) -> tuple[int, int, int, int]:
-    """(register claims found, quantitative register claims, proposals correct, checkable proposals)."""
-    reference = [c for c in claims if c["kind"] in QUANTITATIVE_KINDS]
+CHECKABLE_KINDS = ("value", "share", "release_date", "comparison", "crossover", "growth", "rank")
+
+
+def score(candidates: list[Candidate], claims: list[dict], kinds: Sequence[str] = QUANTITATIVE_KINDS
+          ) -> tuple[int, int, int, int]:  # fmt: skip
+    """(register claims found, register claims of `kinds`, proposals correct, checkable proposals)."""
+    reference = [c for c in claims if c["kind"] in kinds]
     found = sum(any(matches(candidate, claim) for candidate in candidates) for claim in reference)
     proposed = [c for c in candidates if c.kind != "uncheckable"]
     correct = sum(any(matches(candidate, claim) for claim in claims) for candidate in proposed)

@@ -20,10 +20,12 @@ from collectors.extraction.text import (
     clauses,
     heading_year,
     is_heading,
-    latest_heading_year,  # fmt: skip
+    is_html,
+    latest_heading_year,
+    paragraphs,
     row_values,
     split_sentences,
-    text_of,
+    text_of,  # fmt: skip
 )
 
 # Tried in order on each clause; the first that finds its shape gives the clause's candidates.
@@ -48,18 +50,20 @@ class Extractor:
         context = Context(article_year=dated[0] if dated else latest_heading_year(lines),
                           article_month=dated[1] if dated else None)  # fmt: skip
         candidates: list[Candidate] = []
-        for index, raw in enumerate(lines):
-            line = raw.strip()
-            if not line:
-                continue
-            following = next((other for other in lines[index + 1 :] if other.strip()), None)
+        read = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()] if is_html(content, name) else (
+            paragraphs(lines))  # an HTML block is a paragraph already
+        date_line = next((index for index, line in read[:15] if article_date([line])), None)
+        for number, (index, line) in enumerate(read):
+            following = read[number + 1][1] if number + 1 < len(read) else None
             location = f"line {index + 1}"
             if self._table_header(line, context):
                 continue
             if context.columns and self._table_row(line, location, context, candidates):
                 continue
+            if index == date_line and not self.names.mentions(line):
+                continue  # the date line ("Published March 4, 2024") dates the article, not a section
             if is_heading(line, following):
-                context.heading_year = heading_year(line)
+                context.heading_year = heading_year(line) if number else None  # the title's year is the article's
                 topic = [m.project for m in self.names.mentions(line)]
                 context.topic = topic[0] if len(set(topic)) == 1 else None
                 context.columns = []
@@ -89,13 +93,19 @@ class Extractor:
         return found
 
     def _clause(self, clause: Clause, context: Context) -> list[Candidate]:
+        """A release, and what else the clause says beside it ("HTTPX, first released in 2019, had about 12,000
+        stars in 2024"); else the first figure rule that fits."""
         released = rules.release(clause)
         if released:
-            return released
+            rest = rules.beside_release(clause)
+            return released + (self._figures(rest, context) if rest else [])
+        return self._figures(clause, context)
+
+    def _figures(self, clause: Clause, context: Context) -> list[Candidate]:
         lower = clause.lower
         if not clause.figures and clause.unmeasured:
             clause.figures = [n for n in clause.numbers if not n.is_year]  # "4 weeks to learn", "15 ms per batch"
-        moving = rules.GROWTH_UP.search(lower) or rules.GROWTH_DOWN.search(lower) or rules.OVERTAKE.search(lower)
+        moving = any(words.search(lower) for words in (rules.GROWTH_UP, rules.GROWTH_DOWN, rules.OVERTAKE, rules.RATIO))
         if not clause.figures and not moving:
             return []
         untracked = rules.not_tracked(clause)

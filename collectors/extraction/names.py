@@ -59,7 +59,8 @@ NOT_PROJECT_NAMES = frozenset(_NOT_PROJECT_NAMES_TEXT.split())
 # Sites and companies articles cite as the place a figure comes from: a package of that name ("arxiv", "github")
 # is not what "arXiv papers" or "released by Google" means.
 SITE_NAMES = frozenset({"github", "pypi", "arxiv", "conda", "anaconda", "google", "stack overflow", "stackoverflow",
-                        "papers with code", "hacker news", "reddit", "twitter", "meta", "facebook", "microsoft"})
+                        "papers with code", "hacker news", "reddit", "twitter", "meta", "facebook", "microsoft",
+                        "python", "rust", "javascript", "java", "go", "julia"})  # and languages
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _CATALOGUE_NGRAM = 3  # names of up to three words ("Hugging Face Transformers")
 # "Litestar has about 5,000 stars", "Robyn's downloads reached 2 million", "Sanic, with 18,000 stars"

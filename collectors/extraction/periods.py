@@ -8,7 +8,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-_PART_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "the end of": (10, 12), "end of": (10, 12),
+_PART_OF_YEAR = {"early": (1, 4), "mid": (6, 7), "late": (9, 12), "the end of": (10, 12), "end of": (10, 12),
                  "the start of": (1, 3), "the beginning of": (1, 3), "spring": (3, 5), "summer": (6, 8),
                  "autumn": (9, 11), "fall": (9, 11), "h1": (1, 6), "h2": (7, 12), "q1": (1, 3), "q2": (4, 6),
                  "q3": (7, 9), "q4": (10, 12)}  # fmt: skip

@@ -66,6 +66,7 @@ class Clause:
     context: Context
     names: ProjectNames
     inherited_years: tuple[int, ...] = ()
+    statement: str = ""  # the evidence shown, where the text read is only part of it
 
     def __post_init__(self) -> None:
         self.lower = self.text.lower()
@@ -84,7 +85,7 @@ class Clause:
     def candidate(self, kind: str, subjects: list[str], metric: tuple[str, str] | tuple[str, str, str],
                   confidence: float, **fields: object) -> Candidate:  # fmt: skip
         (start, end), basis = fields.pop("period", None) or self.period
-        return Candidate(self.text, self.location, kind, subjects, metric[0], metric[1], start, end,
+        return Candidate(self.statement or self.text, self.location, kind, subjects, metric[0], metric[1], start, end,
                          confidence=confidence, period_basis=basis, **fields)  # fmt: skip
 
 
@@ -118,6 +119,17 @@ def release(clause: Clause) -> list[Candidate] | None:
     month = next((index for abbr, index in MONTH_ABBR.items() if re.search(rf"\b{abbr}[a-z]*\.? $", before)), None)
     confidence = sure.RELEASE_NAMED if mentions else sure.RELEASE_BY_TOPIC
     return [release_candidate(text, clause.location, project, int(year.group(1)), month, confidence)]
+
+
+def beside_release(clause: Clause) -> Clause | None:
+    """The clause without its release phrase ("first released in 2019"), when a figure is left to read."""
+    verb = RELEASE_WORDS.search(clause.lower)
+    year = next((m for m in YEAR.finditer(clause.text) if m.start() > verb.start()), None) if verb else None
+    if year is None:
+        return None
+    rest = Clause(clause.text[: verb.start()] + clause.text[year.end() :], clause.location, clause.context,
+                  clause.names, statement=clause.text)  # fmt: skip
+    return rest if rest.figures else None
 
 
 def not_tracked(clause: Clause) -> list[Candidate] | None:
@@ -221,10 +233,13 @@ def levels(clause: Clause) -> list[Candidate] | None:
     if not found or clause.metric is None:
         return None
     unit = clause.metric[2] + rate(clause.lower)
+    pairs = pairs_of(clause.mentions, found, clause.subjects)
+    if len(pairs) == 1 and len(found) > 1 and len(set(clause.years)) > 1:
+        pairs = [(pairs[0][0], number) for number in found]  # "35,000 stars in 2025, up from 20,000 in 2023"
     return [clause.candidate("value", [project], clause.metric,
                              sure.VALUE_WITH_MAGNITUDE if number.magnitude else sure.VALUE,
-                             claimed_value=number.value, unit=unit)
-            for project, number in pairs_of(clause.mentions, found, clause.subjects)]  # fmt: skip
+                             claimed_value=number.value, unit=unit, period=_period_of_figure(clause, number))
+            for project, number in pairs]  # fmt: skip
 
 
 # --- small pure helpers ---------------------------------------------------------------------------------------
@@ -249,6 +264,20 @@ def pairs_of(mentions: list[Mention], found: list[Number], subjects: list[str]) 
     if len(pairs) >= min(2, len(subjects)) and pairs:
         return pairs
     return [(subjects[0], found[0])] if found and subjects else []
+
+
+def _period_of_figure(clause: Clause, number: Number) -> Period | None:
+    """The year a figure is given for, where a clause names several: the first after it before the next figure
+    ("35,000 stars in 2025, up from 20,000 in 2023"), else the last before it ("in 2023 it had 65,000")."""
+    own_years = [(m.start(), int(m.group(1))) for m in YEAR.finditer(clause.text)]
+    if len({year for _, year in own_years}) < 2:
+        return None
+    following = [n.start for n in clause.figures if n.start > number.start]
+    stop = following[0] if following else len(clause.text)
+    after = [year for at, year in own_years if number.start < at < stop]
+    before = [year for at, year in own_years if at < number.start]
+    year = after[0] if after else before[-1] if before else None
+    return period(clause.lower, [year], clause.context) if year else None
 
 
 def metric_of(lower: str) -> tuple[str, str, str] | None:

@@ -63,10 +63,15 @@ class _TextOfHtml(HTMLParser):
             self.parts.append(data)
 
 
+def is_html(content: str, name: str = "") -> bool:
+    """An HTML page, by its name or by its first tag."""
+    return name.lower().endswith((".html", ".htm")) or bool(
+        re.match(r"\s*(<!doctype html|<html|<body|<article|<div|<p\b)", content, re.I))
+
+
 def text_of(content: str, name: str = "") -> str:
     """Plain text of an article given as text, Markdown or HTML (by its name, or by its first tag)."""
-    if name.lower().endswith((".html", ".htm")) or re.match(r"\s*(<!doctype html|<html|<body|<article|<div|<p\b)",
-                                                             content, re.I):  # fmt: skip
+    if is_html(content, name):
         parser = _TextOfHtml()
         parser.feed(content)
         lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
@@ -77,9 +82,10 @@ def text_of(content: str, name: str = "") -> str:
 
 
 def split_sentences(line: str) -> list[str]:
-    """Sentences of a line: a stop followed by a space and a capital, not after "vs.", "e.g." or a decimal."""
+    """Sentences of a line: a stop followed by a space and a word (project names may be lower case: "aiohttp
+    still has ..."), not after "vs.", "e.g." or a decimal."""
     sentences, start = [], 0
-    for match in re.finditer(r"[.!?](?=\s+[\"'“(]?[A-Z0-9])|[.!?]$|(?<=[a-z0-9)])\.(?=[A-Z][a-z])", line):
+    for match in re.finditer(r"[.!?](?=\s+[\"'“(]?[A-Za-z0-9])|[.!?]$|(?<=[a-z0-9)])\.(?=[A-Z][a-z])", line):
         head = line[start : match.end()]
         if _ABBREVIATIONS.search(head.strip()):
             continue
@@ -87,6 +93,34 @@ def split_sentences(line: str) -> list[str]:
         start = match.end()
     tail = line[start:].strip()
     return [s for s in [*sentences, tail] if s]
+
+
+def paragraphs(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """(index of its first line, text) of each line, with a paragraph wrapped over several lines (Markdown, plain
+    text at 80 or 120 columns) joined into one: a claim may run across the break. A line that ends a sentence, a
+    heading, a short line (a title, a byline), a table row (pipes, or columns of spaces) and a bullet stay lines
+    of their own."""
+    joined: list[tuple[int, str]] = []
+    last_index = -2
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        previous = joined[-1][1] if joined else ""
+        if (last_index == index - 1 and len(lines[last_index].strip()) > 60 and not previous.startswith("#")
+                and not re.search(r"[.!?:;]$", previous)
+                and not line.startswith("#") and not BULLET.match(raw) and not _tabular(previous)
+                and not _tabular(line) and not is_heading(line, "(text follows)")
+                and (not BULLET.match(lines[joined[-1][0]]) or raw[:1].isspace())):  # a bullet goes on indented
+            joined[-1] = (joined[-1][0], f"{previous} {line}")
+        else:
+            joined.append((index, line))
+        last_index = index
+    return joined
+
+
+def _tabular(line: str) -> bool:
+    return "|" in line or bool(re.search(r"\S {3,}\S", line))
 
 
 def clauses(sentence: str) -> list[str]:
