@@ -1,6 +1,6 @@
 """Time budgets: how long `ecotrends collect` takes when one source hangs, trickles or is unreachable.
 
-Run: .venv/bin/python bench/time_budgets.py [--faults stall,refused] [--budget SECONDS] [--jobs 3]
+Run: .venv/bin/python bench/time_budgets.py [--faults stall,trickle,refused] [--budget SECONDS] [--jobs 3]
 Each scenario is a daily `ecotrends collect` of every source, in real time, against a local replay of every API
 (tests/fakeapi.py: the recorded answers, 100 ms latency, the real rate limits, every pause really waited), on a
 copy of one database a clean first run filled the day before. In each, one source's every request gets the fault:
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -109,7 +110,7 @@ def one_scenario(baseline: Path, source: str, fault: str, budget: float | None) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--faults", default="stall,refused", help="comma-separated: stall, trickle, refused")
+    parser.add_argument("--faults", default="stall,trickle,refused", help="comma-separated: stall, trickle, refused")
     default = config.DEFAULT_BUDGET_SECONDS
     parser.add_argument("--budget", type=float, help=f"seconds (default: the shipped {default:g})")
     parser.add_argument("--jobs", type=int, default=3, help="scenarios run at once, each in its own process")
@@ -163,8 +164,8 @@ def report(results: list[dict], budget: float) -> None:
         slowest = max(others) if others else max(alone.values())  # all hung: the healthy run's slowest
         for name in hit:
             run = result["runs"][name]
-            error = (run["error"] or "").replace("|", "\\|")
-            error = error if len(error) <= 110 else error[:107] + "..."
+            error = re.sub(r"http://127\.0\.0\.1:\d+(/[^?: ]*)(\?[^: ]*)?", r"\1", run["error"] or "")  # path alone
+            error = error.replace("|", "\\|") if len(error) <= 120 else error[:117].replace("|", "\\|") + "..."
             label = f"{name} (all hung at once)" if result["source"] == "all" else name
             beyond = max(0.0, result["wall"] - slowest)
             print(f"| {label} | {result['fault']} | {run['seconds']:.1f} | {run['status']} | {run['requests']} | "
