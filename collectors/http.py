@@ -222,8 +222,8 @@ class HttpClient:
         return self._stop(OutOfTimeError(f"{method} {shown}: {what}; stopped, the next run continues"))
 
     def _stop(self, error: SourceStoppedError) -> SourceStoppedError:
+        """Remember why, so every later request fails alike; the caller logs and records it once."""
         self.stopped = error
-        log.warning("%s", error)
         return error
 
 

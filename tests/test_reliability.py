@@ -156,6 +156,27 @@ def test_a_hung_or_unreachable_source_stops_within_its_budget(
     assert stored(db, source) == before[source], "stored values are left exactly as they were"
 
 
+@pytest.mark.parametrize(
+    ("arguments", "environment", "said"),
+    [
+        (["--budget", "0"], None, "argument --budget: '0' is not a positive number of seconds"),
+        (["--budget", "soon"], None, "argument --budget: 'soon' is not a positive number of seconds"),
+        ([], "-5", "ECOTRENDS_SOURCE_BUDGET='-5': not a positive number of seconds (default 90)"),
+    ],
+)
+def test_a_budget_that_is_not_a_positive_number_is_refused_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, arguments, environment, said
+):
+    if environment is not None:
+        monkeypatch.setenv("ECOTRENDS_SOURCE_BUDGET", environment)
+    db = tmp_path / "db.duckdb"
+
+    assert cli.main(["collect", "--db", str(db), "--no-progress", *arguments]) == cli.EXIT_USAGE
+
+    assert said in capsys.readouterr().err
+    assert not db.exists(), "nothing ran"
+
+
 def test_runs_a_killed_process_left_open_are_closed_as_interrupted_by_the_next_run(
     baseline: Path, offline: FakeAPI, tmp_path: Path, clock_at
 ):
