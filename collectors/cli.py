@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     collect.add_argument("--projects", help="projects file (default: data/projects.toml)")
     collect.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
+    collect.add_argument("--budget", type=_seconds, metavar="SECONDS", help=BUDGET_HELP)
 
     backfill = sub.add_parser(
         "backfill", help="fetch the full history of a source (resumable: an interrupted backfill continues)"
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--since", type=_iso_date, help="first day to fetch, YYYY-MM-DD (default: per source)")
     backfill.add_argument("--projects", help="projects file (default: data/projects.toml)")
     backfill.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
+    backfill.add_argument("--budget", type=_seconds, metavar="SECONDS", help=BUDGET_HELP)
 
     status = sub.add_parser(
         "status", help="per source: last successful run, its age and row counts; the projects added by track"
@@ -144,6 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+BUDGET_HELP = (
+    "give a source up (failed) when a request goes this long without a usable answer, retries and waits "
+    "included (default: $ECOTRENDS_SOURCE_BUDGET or 90)"
+)
+
+
+def _seconds(text: str) -> float:
+    from collectors.config import positive_seconds
+
+    try:
+        return positive_seconds(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds") from None
+
+
 def _iso_date(text: str) -> str:
     from datetime import date
 
@@ -212,10 +229,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _collect(db: Database, args: argparse.Namespace) -> int:
-    from collectors import inputs, runner, store, tracked
+    from collectors import config, inputs, runner, store, tracked
     from collectors.errors import ConfigError
     from collectors.projects import load_projects
 
+    budget = config.source_budget(args.budget)  # a bad ECOTRENDS_SOURCE_BUDGET is refused before anything runs
     projects = load_projects(Path(args.projects) if args.projects else None)
     able = sources.collecting() if args.command == "collect" else sources.backfilling()
     chosen = [sources.get(name) for name in args.source] if args.source else able
@@ -227,7 +245,7 @@ def _collect(db: Database, args: argparse.Namespace) -> int:
         inputs.init_db(db, projects)
         projects = [*projects, *tracked.load(db, projects)]  # the curated projects, then those added by track
         results = runner.run_sources(
-            chosen, db, projects, interactive, command=args.command, since=getattr(args, "since", None)
+            chosen, db, projects, interactive, command=args.command, since=getattr(args, "since", None), budget=budget
         )
     for result in results:
         line = f"{result.source}: {result.status}, {result.rows_written} rows, {result.requests_made} requests"

@@ -22,6 +22,33 @@ def service_url(variable: str, default: str) -> str:
     return os.environ.get(variable, default).rstrip("/")
 
 
+BUDGET_VARIABLE = "ECOTRENDS_SOURCE_BUDGET"
+DEFAULT_BUDGET_SECONDS = 90.0  # a source waiting this long without an answer is given up for the run
+
+
+def source_budget(given: float | None = None) -> float:
+    """Seconds a source may wait for an answer (its retries and their waits included) before its run is given
+    up: --budget, else $ECOTRENDS_SOURCE_BUDGET, else 90. A hung service then costs a minute and a half, not
+    a quarter of an hour holding the run lock."""
+    if given is not None:
+        return given
+    text = os.environ.get(BUDGET_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_BUDGET_SECONDS
+    try:
+        return positive_seconds(text)
+    except ValueError:
+        raise ConfigError(f"{BUDGET_VARIABLE}={text!r}: not a positive number of seconds (default 90)") from None
+
+
+def positive_seconds(text: str) -> float:
+    """A finite number of seconds above zero, else ValueError."""
+    seconds = float(text)
+    if not 0 < seconds < float("inf"):
+        raise ValueError(text)
+    return seconds
+
+
 def secret(variable: str) -> str | None:
     """A credential from the environment (GITHUB_TOKEN, STACKEXCHANGE_KEY): never logged, stored or shown."""
     return os.environ.get(variable, "").strip() or None

@@ -35,6 +35,19 @@ class TransientError(SourceError):
     """Retries were exhausted on timeouts, connection errors or 5xx answers."""
 
 
+class SourceStoppedError(TransientError):
+    """The source cannot go on in this run (offline, or out of its time budget): its client asks nothing more,
+    and the run records what stopped it. The next run starts afresh."""
+
+
+class OfflineError(SourceStoppedError):
+    """The host refused the connection or its name does not resolve: retrying within seconds cannot help."""
+
+
+class OutOfTimeError(SourceStoppedError):
+    """No usable answer within the source's time budget (a hung, trickling or throttling service)."""
+
+
 class PayloadError(SourceError):
     """The answer does not have the documented shape (truncated JSON, an HTML error page, an error feed)."""
 

@@ -1,23 +1,39 @@
-"""One HTTP client for every source: timeouts, a User-Agent, polite pacing and bounded retries.
+"""One HTTP client for every source: timeouts, a User-Agent, polite pacing, bounded retries and a time budget.
 
-Retries cover 429, 5xx and connection errors, honour Retry-After and GitHub's rate-limit reset, and
-give up with a named error rather than sleeping past what a cron run should wait.
+Retries cover 429, 5xx and dropped connections, honour Retry-After and GitHub's rate-limit reset, and give up
+with a named error rather than sleeping past what a cron run should wait. A host that refuses the connection or
+does not resolve is given up on at once (offline); a call with no usable answer within the source's budget
+(config.source_budget, 90 s) stops the source for the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
 
 from collectors import __version__, clock, config
-from collectors.errors import AuthError, NotFoundError, PayloadError, RateLimitedError, SourceError, TransientError
+from collectors.errors import (
+    AuthError,
+    NotFoundError,
+    OfflineError,
+    OutOfTimeError,
+    PayloadError,
+    RateLimitedError,
+    SourceError,
+    SourceStoppedError,
+    TransientError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +56,13 @@ def base_url(env_var: str, default: str) -> str:
 
 
 class HttpClient:
-    """A requests session with pacing and retries; counts every request it sends."""
+    """A requests session with pacing, retries and a time budget; counts every request it sends.
+
+    Every call ends within `budget` seconds of its first attempt, its retries, waits and transfers included
+    (a hung or trickling server, a name lookup that stalls, a Retry-After beyond it). A call out of time, or a
+    host that cannot be reached at all, stops the client: every later request of the run fails at once with
+    the same reason, so a source asks nothing more whatever its loops look like.
+    """
 
     def __init__(
         self,
@@ -50,6 +72,7 @@ class HttpClient:
         max_wait: float = MAX_WAIT_SECONDS,
         sleep: Callable[[float], None] | None = None,
         burst: int = 1,
+        budget: float | None = None,
     ) -> None:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -60,30 +83,43 @@ class HttpClient:
         self._tokens = float(burst)
         self.max_attempts = max_attempts
         self.max_wait = max_wait
+        self.budget = config.source_budget() if budget is None else budget  # seconds a call may take in all
         self.sleep = sleep or (lambda seconds: pause(seconds))
         self.requests_made = 0
         self._last_request = float("-inf")
         self.last_response: requests.Response | None = None
+        self.stopped: SourceStoppedError | None = None  # why this client asks nothing more in this run
 
     def request(
         self, method: str, url: str, *, allow_statuses: frozenset[int] = frozenset(), **kwargs: Any
     ) -> requests.Response:
         """Send with retries; return a 2xx response (or one in allow_statuses), else raise a named error."""
+        if self.stopped is not None:
+            raise type(self.stopped)(str(self.stopped))
         kwargs.setdefault("timeout", TIMEOUT)
         shown = requests.Request(method, url, params=kwargs.get("params")).prepare().url  # for messages
+        self._pace()  # politeness comes before the budget: the budget is time spent waiting on the service
+        deadline = time.monotonic() + self.budget
+        last_status: str | None = None  # the last unusable answer, for the message when time runs out
         for attempt in range(1, self.max_attempts + 1):
-            self._pace()
+            if attempt > 1:
+                self._pace(deadline, method, shown, last_status)
+            if time.monotonic() >= deadline:
+                raise self._out_of_time(method, shown, last_status)
             self.requests_made += 1
             try:
-                response = self.session.request(method, url, **kwargs)
+                response = self._send(method, url, deadline, kwargs)
                 self.last_response = response
+            except _Expired:
+                raise self._out_of_time(method, shown, last_status) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 cause, retryable = connection_failure(exc)
                 if not retryable:
-                    raise TransientError(f"{method} {shown}: {cause}; not retried") from None
+                    host, detail = urlsplit(url).netloc, cause.removeprefix("cannot connect: ")
+                    raise self._stop(OfflineError(f"offline: cannot reach {host} ({detail})")) from None
                 if attempt == self.max_attempts:
                     raise TransientError(f"{method} {shown}: {cause} (after {attempt} attempts)") from None
-                self._wait(BACKOFF_SECONDS * 2 ** (attempt - 1), shown)
+                self._wait(BACKOFF_SECONDS * 2 ** (attempt - 1), deadline, method, shown, last_status)
                 continue
 
             if response.ok or response.status_code in allow_statuses:
@@ -100,7 +136,8 @@ class HttpClient:
                 if attempt == self.max_attempts:
                     kind = RateLimitedError if response.status_code in (403, 429) else TransientError
                     raise kind(f"{method} {shown}: HTTP {response.status_code} after {attempt} attempts")
-                self._wait(wait, shown)
+                last_status = f"HTTP {response.status_code}"
+                self._wait(wait, deadline, method, shown, last_status)
                 continue
             raise error_for(method, shown, response)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -108,7 +145,51 @@ class HttpClient:
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", url, **kwargs)
 
-    def _pace(self) -> None:
+    def hold(self, seconds: float, why: str) -> None:
+        """Wait as a service asked outside HTTP's own headers (Stack Exchange's `backoff`), within the budget."""
+        if seconds > self.budget:
+            raise self._stop(OutOfTimeError(f"{why} asks to wait {seconds:.0f} s, more than the {self.budget:g} s "
+                                            "budget; stopped, the next run continues"))  # fmt: skip
+        self.sleep(seconds)
+
+    def _send(self, method: str, url: str, deadline: float, kwargs: dict[str, Any]) -> requests.Response:
+        """Send and read the whole answer in a helper thread, and wait for it no later than the deadline.
+
+        requests' read timeout is per read, so a server that trickles a byte now and then (or a stalled name
+        lookup) would hold the caller indefinitely. The helper holds no database state: the source's writes
+        happen between calls, in its own thread, so giving up here cannot leave a write half done. An abandoned
+        helper ends at its own (clamped) timeouts, or at once when its socket is shut under it.
+        """
+        remaining = max(0.01, deadline - time.monotonic())
+        timeout = kwargs["timeout"]
+        parts = timeout if isinstance(timeout, tuple) else (timeout,)
+        clamped = tuple(min(part, remaining + 1) for part in parts)  # the deadline comes first; then the helper ends
+        clamped = clamped if isinstance(timeout, tuple) else clamped[0]
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def transfer() -> None:
+            try:
+                response = self.session.request(method, url, **{**kwargs, "timeout": clamped, "stream": True})
+                box["response"] = response
+                response.content  # noqa: B018 - reads the whole body here, under the deadline
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=transfer, name=f"{threading.current_thread().name}-http", daemon=True).start()
+        if not done.wait(remaining):
+            if "response" in box:
+                _cut(box["response"])
+            raise _Expired
+        if "error" in box:
+            raise box["error"]
+        return box["response"]
+
+    def _pace(
+        self, deadline: float | None = None, method: str = "", shown: str = "", last_status: str | None = None
+    ) -> None:
         """A token bucket: `burst` requests at once, then one each min_interval (burst 1: a plain interval)."""
         if self.min_interval <= 0:
             self._last_request = time.monotonic()
@@ -116,14 +197,46 @@ class HttpClient:
         gap = time.monotonic() - self._last_request
         self._tokens = min(float(self.burst), self._tokens + gap / self.min_interval)
         if self._tokens < 1:
-            self.sleep((1 - self._tokens) * self.min_interval)
+            seconds = (1 - self._tokens) * self.min_interval
+            if deadline is not None and time.monotonic() + seconds > deadline:
+                raise self._out_of_time(method, shown, last_status, seconds)
+            self.sleep(seconds)
             self._tokens = 1.0
         self._tokens -= 1
         self._last_request = time.monotonic()
 
-    def _wait(self, seconds: float, url: str) -> None:
-        log.info("waiting %.1f s before retrying %s", seconds, url)
+    def _wait(self, seconds: float, deadline: float, method: str, shown: str, last_status: str | None) -> None:
+        if time.monotonic() + seconds > deadline:  # the wait alone would pass the budget: give up now
+            raise self._out_of_time(method, shown, last_status, seconds)
+        log.info("waiting %.1f s before retrying %s", seconds, shown)
         self.sleep(seconds)
+
+    def _out_of_time(
+        self, method: str, shown: str, last_status: str | None, wait: float | None = None
+    ) -> OutOfTimeError:
+        if last_status is None:  # hung, trickling, timing out or dropping the connection: nothing came back
+            what = f"no answer for {self.budget:g} s"
+        else:
+            asked = f", {wait:.0f} s more to wait" if wait else ""
+            what = f"no usable answer within {self.budget:g} s (last: {last_status}{asked})"
+        return self._stop(OutOfTimeError(f"{method} {shown}: {what}; stopped, the next run continues"))
+
+    def _stop(self, error: SourceStoppedError) -> SourceStoppedError:
+        """Remember why, so every later request fails alike; the caller logs and records it once."""
+        self.stopped = error
+        return error
+
+
+def _cut(response: requests.Response) -> None:
+    """Shut an abandoned answer's socket, so the helper thread's blocked read returns at once. Closing the
+    response instead would wait for the helper's read to finish: it holds the reader's lock."""
+    connection = getattr(response.raw, "connection", None)
+    with contextlib.suppress(Exception):
+        connection.sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Expired(Exception):
+    """The helper thread did not bring the answer before the deadline."""
 
 
 def _http_date(text: str | None) -> float | None:
@@ -163,8 +276,9 @@ def connection_failure(exc: requests.RequestException) -> tuple[str, bool]:
     """The root cause of a failed connection in words, and whether retrying can help.
 
     requests wraps urllib3's MaxRetryError around the real reason; the reason is what a user can act on
-    ("Failed to resolve 'api.github.com'"). A name that does not resolve will not resolve in a few seconds
-    either (no network, a typo in a base URL), so it is not retried.
+    ("Failed to resolve 'api.github.com'"). A name that does not resolve, a refused connection and an
+    unreachable network will not change in a few seconds either (no network, a typo in a base URL, a service
+    that is down), so they are not retried. A connection dropped mid-answer, or a timeout, is.
     """
     reason: BaseException = exc
     for _ in range(8):  # requests -> MaxRetryError -> the reason urllib3 gave up for
@@ -175,10 +289,10 @@ def connection_failure(exc: requests.RequestException) -> tuple[str, bool]:
             break
         reason = inner
     text = _POOL_PREFIX.sub("", str(reason)) or type(reason).__name__
-    if isinstance(reason, urllib3.exceptions.NameResolutionError) or "Failed to resolve" in text:
+    # NewConnectionError covers refused, unreachable and (its subclass) unresolved; it must be tested before the
+    # timeouts, which urllib3 makes it a subclass of.
+    if isinstance(reason, urllib3.exceptions.NewConnectionError) or "Failed to resolve" in text:
         return f"cannot connect: {text}", False
-    if isinstance(reason, urllib3.exceptions.NewConnectionError):
-        return f"cannot connect: {text}", True
     if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3.exceptions.TimeoutError):
         return f"timed out: {text}", True
     return f"cannot connect: {text}", True

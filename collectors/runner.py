@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from collectors import store
-from collectors.config import Database, Project, collected
+from collectors.config import Database, DuckLake, Project, collected
 from collectors.errors import EcotrendsError
 from collectors.source import Context, Outcome, Source
 
@@ -83,13 +83,17 @@ def run_source(
     command: str = "collect",
     entry: Callable[[Context], Outcome] | None = None,
     since: str | None = None,
+    budget: float | None = None,
 ) -> SourceResult:
-    """Run one source and record it; never raises, so the other sources carry on."""
+    """Run one source and record it; never raises, so the other sources carry on. `budget`: the seconds a
+    request may go without a usable answer before the source stops (default: config.source_budget)."""
     name = source.name
     try:
         with store.connect(db) as conn:
             run_id = store.start_run(conn, name, command)
         client = source.make_client()
+        if budget is not None:
+            client.budget = budget
     except Exception as exc:  # the run could not even be recorded (a locked or broken store): say so, go on
         log.error("%s could not start: %s", name, exc)
         return SourceResult(name, "failed", 0, 0, f"could not start: {exc}")
@@ -133,11 +137,15 @@ def run_sources(
     interactive: bool,
     command: str = "collect",
     since: str | None = None,
+    budget: float | None = None,
 ) -> list[SourceResult]:
     """Run the sources concurrently (the wall time is close to the slowest source alone) on a database the
-    caller has prepared (inputs.init_db); archived projects are not asked for."""
+    caller has prepared (inputs.init_db), holding their run lock; archived projects are not asked for. A
+    source stops when a request goes `budget` seconds without a usable answer, so a hung service costs the
+    run that long at most."""
     Progress._positions = 0  # one terminal line per source of this run
     projects = collected(projects)
+    close_interrupted(db, [source.name for source in chosen])
     with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
         futures = [
             pool.submit(
@@ -149,6 +157,7 @@ def run_sources(
                 command,
                 source.backfill if command == "backfill" else None,
                 since,
+                budget,
             )
             for source in chosen
         ]
@@ -158,12 +167,23 @@ def run_sources(
     return results
 
 
+def close_interrupted(db: Database, names: Sequence[str]) -> None:
+    """Runs a killed process left open are closed as interrupted by the next run that holds their lock: a
+    file's lock covers every source, a lake's the sources of this run."""
+    with store.connect(db) as conn:
+        closed = store.close_interrupted_runs(conn, names if isinstance(db, DuckLake) else None)
+    for run_id, source, started_at in closed:
+        log.warning("%s: run %d, started %s UTC, was interrupted (its process ended); closed", source, run_id,
+                    f"{started_at:%Y-%m-%d %H:%M:%S}")  # fmt: skip
+
+
 def run_entries(
     plan: Sequence[tuple[Source, str]], db: Database, projects: Sequence[Project], interactive: bool, command: str
 ) -> list[SourceResult]:
     """Run each (source, "collect" or "backfill") of the plan side by side, each recorded as a run of `command`
     (`ecotrends track` fetching a new project's history); one failing never stops the others."""
     Progress._positions = 0
+    close_interrupted(db, [source.name for source, _ in plan])
     with ThreadPoolExecutor(max_workers=max(1, len(plan))) as pool:
         futures = [
             pool.submit(run_source, source, db, projects, interactive, command,

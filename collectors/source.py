@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from collectors.config import Database, Project
-from collectors.errors import RateLimitedError, TransientError
+from collectors.errors import OfflineError, RateLimitedError, SourceStoppedError, TransientError
 from collectors.http import HttpClient
 
 log = logging.getLogger("ecotrends")
@@ -123,18 +123,24 @@ MAX_CONSECUTIVE_OUTAGES = 3  # then the source stops for this run instead of ham
 
 @dataclass
 class Outcome:
-    """What a run of one source achieved; it stops itself after repeated outages."""
+    """What a run of one source achieved; it stops itself after repeated outages, offline or out of time."""
 
     rows_written: int = 0
     errors: list[str] = field(default_factory=list)
     successes: int = 0
     consecutive_outages: int = 0
+    stopped: bool = False  # offline or out of its time budget: nothing more is asked in this run
 
     def fail(self, subject: str, exc: Exception) -> None:
-        message = f"{subject}: {exc}"
+        if self.stopped and isinstance(exc, SourceStoppedError):
+            return  # the client refuses every request once stopped: the reason is recorded once
+        # offline is about the host, not the subject: one line per source, "offline: cannot reach <host> (...)"
+        message = str(exc) if isinstance(exc, OfflineError) else f"{subject}: {exc}"
         log.warning("%s", message)
         self.errors.append(message)
-        if isinstance(exc, TransientError | RateLimitedError):
+        if isinstance(exc, SourceStoppedError):
+            self.stopped = True
+        elif isinstance(exc, TransientError | RateLimitedError):
             self.consecutive_outages += 1
             if self.gave_up:
                 self.errors.append(
@@ -147,7 +153,7 @@ class Outcome:
 
     @property
     def gave_up(self) -> bool:
-        return self.consecutive_outages >= MAX_CONSECUTIVE_OUTAGES
+        return self.stopped or self.consecutive_outages >= MAX_CONSECUTIVE_OUTAGES
 
     @property
     def status(self) -> str:

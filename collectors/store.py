@@ -513,6 +513,28 @@ def finish_run(
     )
 
 
+def close_interrupted_runs(conn: duckdb.DuckDBPyConnection, sources: Sequence[str] | None) -> list[tuple]:
+    """Close the runs a killed process left `running` as `interrupted`, at the time this run noticed them;
+    returns (run_id, source, started_at) of each. Call it holding the run lock of these sources (None: every
+    source, as a file's one lock is): then no live process can still be running them."""
+    noticed = clock.utc_now()
+
+    def close() -> list[tuple]:
+        found = conn.execute(
+            "select run_id, source, started_at from collection_run where status = 'running' and finished_at is null "
+            "and (?::varchar[] is null or list_contains(?::varchar[], source)) order by run_id",
+            [sources, sources],
+        ).fetchall()
+        for run_id, _, _ in found:
+            conn.execute(
+                "update collection_run set status = 'interrupted', finished_at = ?, error = ? where run_id = ?",
+                [noticed, "interrupted: its process ended before the run finished (noticed by the next run)", run_id],
+            )
+        return found
+
+    return in_transaction(conn, close)
+
+
 @contextmanager
 def run_lock(db: Database, sources: Sequence[str] | None = None) -> Iterator[None]:
     """Hold the run lock for a whole run of these sources (None: a run that writes the whole store); a second

@@ -28,9 +28,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MAX_REQUESTS = 20_000
 MAX_SECONDS = 900
 HANG_SECONDS = 1.5
+STALL_SECONDS = 600  # "stall": no answer until the fake closes (bounded); a client must give up on its own
+TRICKLE_INTERVAL = 0.2  # "trickle": the recorded answer, one byte every this many seconds
 TAB = "\t"
 FAULTS = (
-    "429_retry_after", "429", "403_rate_limit", "403_secondary", "500", "502", "503", "hang", "reset",
+    "429_retry_after", "429", "403_rate_limit", "403_secondary", "500", "502", "503", "hang", "stall", "trickle",
+    "reset",
     "truncated_json", "html_200", "arxiv_error_200", "empty", "clickhouse_row_limit", "clickhouse_exception",
 )  # fmt: skip
 # Every service the fake stands in for, named after the ECOTRENDS_*_URL variable its source declares
@@ -95,6 +98,7 @@ class FakeAPI:
         self.questions = json.loads((FIXTURES / "stackoverflow" / "months.json").read_text())["months"]
         self.feed = recording("arxiv/count_ok.json")["response"]["body_text"]
         self._started = time.monotonic()
+        self.closing = threading.Event()  # set on exit: stalled and trickling answers end at once
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"api": self})
         self.server = _QuietServer(("127.0.0.1", 0), handler)
@@ -109,6 +113,7 @@ class FakeAPI:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -331,6 +336,24 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "hang":
             time.sleep(HANG_SECONDS)
             return status, headers, body
+        if fault == "stall":  # a service that accepts the connection and never answers
+            self.api.closing.wait(STALL_SECONDS)
+            self.close_connection = True
+            return None
+        if fault == "trickle":  # every byte arrives within any read timeout, the answer never ends in time
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for byte in body:
+                if self.api.closing.wait(TRICKLE_INTERVAL):
+                    break
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:  # the client gave up and closed the connection
+                    break
+            self.close_connection = True
+            return None
         if fault == "reset":
             self.close_connection = True
             self.connection.shutdown(2)  # drop the connection without an answer

@@ -16,8 +16,11 @@ EXPECTED = json.loads((FIXTURES / "conda" / "2023-11.json").read_text())["expect
 TRACKED = ["jax", "keras", "lightning", "pytorch", "pytorch-lightning", "tensorflow"]
 
 
-def serve_files(mock: responses.RequestsMock, latest: str = "2023-11", body=None) -> list[tuple[str, str]]:
-    """Answer range requests for every monthly file up to `latest` as S3 does; later months are not published."""
+def serve_files(
+    mock: responses.RequestsMock, latest: str = "2023-11", body=None, later_status: int = 404
+) -> list[tuple[str, str]]:
+    """Answer range requests for every monthly file up to `latest` as S3 does; later months are not published
+    (or, with later_status 403, refused)."""
     asked: list[tuple[str, str]] = []
 
     def answer(request):
@@ -25,7 +28,7 @@ def serve_files(mock: responses.RequestsMock, latest: str = "2023-11", body=None
         asked.append((month, request.headers.get("Range", "")))
         if month > latest:
             recording = json.loads((FIXTURES / "conda" / "not_published.json").read_text())["response"]
-            return 404, {}, recording["body_text"]
+            return later_status, {}, recording["body_text"].replace("NoSuchKey", "AccessDenied" * (later_status == 403))
         status, headers, content = byte_range(request.headers["Range"], {}, body or conda_month_file(month))
         return status, headers, content
 
@@ -90,6 +93,23 @@ def test_a_month_not_published_yet_ends_the_run_quietly(db, projects, mock_http,
 
     assert result.status == "ok" and result.error is None
     assert query(db, "select max(month) from conda_project_downloads_monthly") == [(date(2023, 10, 1),)]
+
+
+def test_a_403_for_the_newest_month_is_a_failure_not_a_month_not_published(db, projects, mock_http, december_2023):
+    serve_files(mock_http, latest="2023-10", later_status=403)
+
+    result = run(conda, db, projects)
+
+    assert result.status == "partial" and "2023-11" in result.error and "HTTP 403" in result.error
+
+
+def test_only_the_newest_month_may_be_not_published_yet(db, projects, mock_http, december_2023):
+    serve_files(mock_http, latest="2023-09")  # on 2023-12-10 October's file is out since mid-November
+
+    result = run(conda, db, projects)
+
+    assert result.status == "partial" and "2023-10" in result.error and "HTTP 404" in result.error
+    assert query(db, "select max(month) from conda_project_downloads_monthly") == [(date(2023, 9, 1),)]
 
 
 def test_an_old_month_missing_is_an_error_named_by_its_month(mock_http):

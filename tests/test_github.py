@@ -124,7 +124,7 @@ def test_exhausted_quota_stops_without_sleeping_an_hour(db: Path, projects, mock
 
     result = run(github, db, only(projects, "pytorch"))
 
-    assert result.status == "partial"
+    assert result.status == "failed", "every request refused and nothing written is a failure, not partial"
     assert "rate limited" in result.error
     assert no_waiting == [], "waits longer than the bound are not slept"
     assert query(db, "select count(*) from observation") == [(0,)]

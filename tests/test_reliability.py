@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -100,6 +101,104 @@ def test_fault_is_recorded_bounded_and_loses_nothing(baseline: Path, offline: Fa
     assert {s: runs[s] for s in SOURCES if s != source} == {s: "ok" for s in SOURCES if s != source}
     assert stored(db, source) == before[source], "stored values are left exactly as they were"
     assert 0 < faulted_requests <= MAX_REQUESTS_UNDER_FAULT
+
+
+# Faults a budget bounds (issue 24 §1): a service that never answers, one that sends a byte now and then, and a
+# host that refuses the connection. With `--budget 1` each source stops after one request.
+BUDGET_FAULTS = ("stall", "trickle", "refused")
+BUDGET_SCENARIOS = [(source, fault) for source in SOURCES for fault in BUDGET_FAULTS]
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(("source", "fault"), BUDGET_SCENARIOS, ids=[f"{s}-{f}" for s, f in BUDGET_SCENARIOS])
+def test_a_hung_or_unreachable_source_stops_within_its_budget(
+    baseline: Path, offline: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source, fault
+):
+    db = tmp_path / "db.duckdb"
+    shutil.copy(baseline, db)
+    before = {s: stored(db, s) for s in SOURCES}
+    monkeypatch.setattr(http, "TIMEOUT", (10, 60))  # requests' own timeouts, as shipped: only the budget cuts in
+    if fault == "refused":
+        port = closed_port()
+        for variable in sources.get(source).base_urls:
+            monkeypatch.setenv(variable, f"http://127.0.0.1:{port}")
+    else:
+        offline.faults[source] = fault
+    offline.requests.clear()
+
+    code = cli.main(["collect", "--db", str(db), "--no-progress", "--budget", "1"])
+
+    runs = dict(query(db, "select source, status from collection_runs where command = 'collect' and run_id > "
+                          "(select max(run_id) - ? from collection_runs)", [len(SOURCES)]))  # fmt: skip
+    error, requests_made, seconds = query(
+        db,
+        "select error, requests_made, epoch(finished_at - started_at) from collection_run where source = ? "
+        "order by run_id desc limit 1",
+        [source],
+    )[0]
+    lost = before[source] != stored(db, source)
+    RESULTS.append({"source": source, "fault": f"{fault}, budget 1 s", "exit": code, "status": runs[source],
+                    "requests": requests_made, "seconds": round(seconds, 2), "lost": lost})  # fmt: skip
+    assert code == cli.EXIT_PARTIAL
+    assert runs[source] == "failed"
+    if fault == "refused":
+        assert error.startswith(f"offline: cannot reach 127.0.0.1:{port} (") and "; " not in error, "one line"
+    else:
+        assert "no answer for 1 s; stopped, the next run continues" in error
+    assert requests_made == 1, "the source asks nothing more once stopped"
+    assert {s: runs[s] for s in SOURCES if s != source} == {s: "ok" for s in SOURCES if s != source}
+    assert stored(db, source) == before[source], "stored values are left exactly as they were"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "said"),
+    [
+        (["--budget", "0"], None, "argument --budget: '0' is not a positive number of seconds"),
+        (["--budget", "soon"], None, "argument --budget: 'soon' is not a positive number of seconds"),
+        ([], "-5", "ECOTRENDS_SOURCE_BUDGET='-5': not a positive number of seconds (default 90)"),
+    ],
+)
+def test_a_budget_that_is_not_a_positive_number_is_refused_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, arguments, environment, said
+):
+    if environment is not None:
+        monkeypatch.setenv("ECOTRENDS_SOURCE_BUDGET", environment)
+    db = tmp_path / "db.duckdb"
+
+    assert cli.main(["collect", "--db", str(db), "--no-progress", *arguments]) == cli.EXIT_USAGE
+
+    assert said in capsys.readouterr().err
+    assert not db.exists(), "nothing ran"
+
+
+def test_runs_a_killed_process_left_open_are_closed_as_interrupted_by_the_next_run(
+    baseline: Path, offline: FakeAPI, tmp_path: Path, clock_at
+):
+    db = tmp_path / "db.duckdb"
+    shutil.copy(baseline, db)
+    clock_at(datetime(2023, 12, 10, 8, 30))  # after the baseline's runs
+    with store.connect(db) as conn:  # as a collect killed with SIGKILL leaves them
+        killed = [store.start_run(conn, "github", "collect"), store.start_run(conn, "conda", "backfill")]
+    assert {status for (status,) in query(db, "select status from collection_runs where run_id in (?, ?)", killed)} == {
+        "running or interrupted"
+    }
+    noticed = datetime(2023, 12, 10, 9, 30)
+    clock_at(noticed)
+
+    assert cli.main(["collect", "--db", str(db), "--no-progress", "--source", "github"]) == cli.EXIT_OK
+
+    closed = query(db, "select status, finished_at, error, duration_seconds from collection_runs "
+                       "where run_id in (?, ?) order by run_id", killed)  # fmt: skip
+    reason = "interrupted: its process ended before the run finished (noticed by the next run)"
+    assert closed == [("interrupted", noticed, reason, None)] * 2, "a file's lock covers every source"
+    last = query(db, "select last_status from source_runs where source = 'conda'")
+    assert last == [("interrupted",)]
 
 
 BACKFILL_NOW = datetime(2026, 11, 22, 12, 0)  # the recorded ClickHouse windows end here

@@ -4,7 +4,8 @@ Anaconda publishes one Parquet file per month (`conda/monthly/YYYY/YYYY-MM.parqu
 about mid-way through the next) with a row per channel (`data_source`), package, version, platform and Python
 version. The files are large, so they are read with HTTP range requests: the footer, then the `pkg_name` column of
 each row group, then the other columns only of the row groups that hold a tracked package. A month that is stored
-is never fetched again; a month not published yet ends the run quietly.
+is never fetched again; the newest month not published yet (a 404 for it alone; a 403 is a failure) ends the run
+quietly.
 
 Channels (`data_source`), per the data set's README: `anaconda` (the default channels of repo.anaconda.com, `main`
 and `free`), `conda-forge`, `bioconda`, and some anaconda.org channels added over time: `nvidia` (2021-06),
@@ -63,9 +64,11 @@ class RangeFile(io.RawIOBase):
         self._blocks.append((start, body))
 
     def _fetch(self, spec: str) -> tuple[int, bytes, int]:
-        response = self.client.get(self.url, headers={"Range": spec}, allow_statuses=frozenset({404, 403}))
-        if response.status_code in (403, 404):  # S3 says 403 for a missing key when listing is not allowed
-            raise NotFoundError(f"GET {self.url}: HTTP {response.status_code} (not published)")
+        # The bucket allows listing, so S3 answers a missing key with 404 (NoSuchKey, as recorded). A 403 is a
+        # refusal (a policy, a proxy, a mirror's credentials), never "not published": it fails the month.
+        response = self.client.get(self.url, headers={"Range": spec}, allow_statuses=frozenset({404}))
+        if response.status_code == 404:
+            raise NotFoundError(f"GET {self.url}: HTTP 404 (not published)")
         body = response.content
         self.bytes_fetched += len(body)
         if response.status_code == 200:  # a server that ignores Range sends the whole file
@@ -214,7 +217,7 @@ def _collect(ctx: Context, first: date) -> Outcome:
                 log.info("conda %s: %.1f MB read", f"{month:%Y-%m}", fetched / 1e6)
                 outcome.succeeded()
             except NotFoundError as exc:
-                if month >= clock.add_months(last, -1):  # the newest files appear some weeks into the next month
+                if month == last:  # the newest month's file appears some weeks into the next month
                     ctx.progress.note(f"{month:%Y-%m} is not published yet; the next run asks again")
                     break
                 outcome.fail(f"{month:%Y-%m}", exc)

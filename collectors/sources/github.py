@@ -171,29 +171,31 @@ def collect(ctx: Context) -> Outcome:
             break
         with ctx.progress.task(f"{repo} history"):
             try:
-                _update_history(ctx, repo, today, outcome)
-                outcome.succeeded()
+                if _update_history(ctx, repo, today, outcome):
+                    outcome.succeeded()  # a history not due today is no success: alone, it cannot make a run partial
             except SourceError as exc:
                 outcome.fail(f"{repo} star history", exc)
     return outcome
 
 
-def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> None:
-    """Walk the whole history once (resumable), then re-read only the pages newer than the last refresh."""
+def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> bool:
+    """Walk the whole history once (resumable), then re-read only the pages newer than the last refresh; whether
+    any page was read."""
     with store.connect(ctx.db) as conn:
         complete = store.get_state(conn, NAME, repo, "history_complete") == "yes"
         next_page = int(store.get_state(conn, NAME, repo, "history_next_page") or 1)
         refreshed = store.get_state(conn, NAME, repo, "history_refreshed_on")
     if complete and refreshed and (today - date.fromisoformat(refreshed)).days < HISTORY_REFRESH_DAYS:
-        return
+        return False
     # Pages shift by one week as time passes: resume one page early so no week is skipped.
     page = 1 if complete else max(1, next_page - 1)
     stop_before = date.fromisoformat(refreshed) - timedelta(days=7) if complete and refreshed else None
+    first_page = page
     while True:
         remaining = quota_remaining(ctx.client)
         if remaining is not None and remaining <= QUOTA_RESERVE:
             ctx.progress.note(f"{repo} history paused at page {page}: GitHub quota left {remaining}")
-            return
+            return page > first_page
         weeks, has_next = fetch_history_page(ctx.client, repo, page)
         if page == 1 and not weeks:
             raise PayloadError(f"{repo}: star history page 1 is empty; an existing repository always has weeks")
@@ -209,7 +211,7 @@ def _update_history(ctx: Context, repo: str, today: date, outcome: Outcome) -> N
             else:
                 store.set_state(conn, NAME, repo, "history_next_page", str(page + 1))
         if done:
-            return
+            return True
         page += 1
 
 
@@ -238,7 +240,7 @@ def parse_gharchive(
 def backfill(ctx: Context) -> Outcome:
     """Gross stars given per day from GH Archive, from the repository's creation up to the cutoff."""
     outcome = Outcome()
-    client = HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, max_attempts=3)
+    client = HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, max_attempts=3, budget=ctx.client.budget)
     try:
         for project in ctx.projects:
             if outcome.gave_up:

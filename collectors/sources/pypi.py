@@ -206,15 +206,17 @@ def fetch_clickpy_window(client: HttpClient, package: str, first: date, end: dat
     ]
 
 
-def make_clickpy_client() -> HttpClient:
-    return HttpClient(min_interval=clickhouse.QUERY_INTERVAL_SECONDS, burst=clickhouse.QUERY_BURST, max_attempts=3)
+def make_clickpy_client(budget: float | None = None) -> HttpClient:
+    return HttpClient(
+        min_interval=clickhouse.QUERY_INTERVAL_SECONDS, burst=clickhouse.QUERY_BURST, max_attempts=3, budget=budget
+    )
 
 
 def backfill(ctx: Context) -> Outcome:
     """Downloads since 2016 (or --since) per package in two queries: monthly before the last 900 days, daily for
     them; resumable (the cursor moves only once a query's rows are stored)."""
     outcome = Outcome()
-    client = make_clickpy_client()
+    client = make_clickpy_client(ctx.client.budget)  # the run's time budget holds for its second client too
     today = clock.today()
     since = date.fromisoformat(ctx.since) if ctx.since else BACKFILL_START
     packages = [package for project in ctx.projects for package in project.pypi]

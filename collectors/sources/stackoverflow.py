@@ -121,7 +121,7 @@ class Api:
     def get(self, path: str, params: list[tuple[str, str]]) -> dict:
         if self.backoff_seconds:
             log.info("Stack Exchange asked to back off %d s", self.backoff_seconds)
-            self.client.sleep(self.backoff_seconds)
+            self.client.hold(self.backoff_seconds, "Stack Exchange's backoff")
             self.backoff_seconds = 0
         key = config.secret(KEY_ENV)
         params = [*params, ("site", SITE), *([("key", key)] if key else [])]

@@ -10,7 +10,9 @@ select
     rows_written,
     requests_made,
     error,
-    date_diff('second', started_at, coalesce(finished_at, started_at)) as duration_seconds
+    -- an interrupted run's end is when the next run noticed it, not when it stopped: no duration
+    case when status <> 'interrupted' then date_diff('second', started_at, coalesce(finished_at, started_at)) end
+        as duration_seconds
 from collection_run;
 
 comment on view collection_runs is 'Every run of every source: when, outcome, rows written, requests made and the error text of a failure.';
@@ -18,12 +20,12 @@ comment on column collection_runs.run_id is 'Run number.';
 comment on column collection_runs.source is 'Source collected or imported (github, pypi, arxiv, trends, or the source name of imported rows).';
 comment on column collection_runs.command is 'collect, backfill, import (ecotrends import) or seed (the shipped history).';
 comment on column collection_runs.started_at is 'Start (UTC).';
-comment on column collection_runs.finished_at is 'End (UTC); null while running or when the process was killed.';
-comment on column collection_runs.status is 'ok, partial (some subjects failed), failed, or running or interrupted.';
+comment on column collection_runs.finished_at is 'End (UTC); null while running or when the process was killed; for an interrupted run, when the next run noticed it.';
+comment on column collection_runs.status is 'ok, partial (some subjects failed), failed, interrupted (its process was killed; the next run closed it), or running or interrupted (not closed yet).';
 comment on column collection_runs.rows_written is 'Observations inserted or changed.';
 comment on column collection_runs.requests_made is 'HTTP requests sent, retries included.';
 comment on column collection_runs.error is 'What went wrong, for partial and failed runs.';
-comment on column collection_runs.duration_seconds is 'Seconds from start to end.';
+comment on column collection_runs.duration_seconds is 'Seconds from start to end; null for an interrupted run.';
 
 -- Per source, from the runs alone: what the app reads beside its stored counts (series_summary).
 create or replace view source_runs as
@@ -70,7 +72,7 @@ comment on column source_runs.source is 'Source name.';
 comment on column source_runs.last_success is 'End of the last collect run that finished ok or partial (UTC); null if the source was never collected.';
 comment on column source_runs.last_started is 'Start of the most recent run of any kind (UTC).';
 comment on column source_runs.last_command is 'collect, backfill, import or seed: the command of the most recent run.';
-comment on column source_runs.last_status is 'Outcome of the most recent run: ok, partial, failed, or running or interrupted.';
+comment on column source_runs.last_status is 'Outcome of the most recent run: ok, partial, failed, interrupted, or running or interrupted.';
 comment on column source_runs.last_error is 'Error text of the most recent run, if any.';
 comment on column source_runs.last_import is 'End of the last successful import or seed load of this source (UTC).';
 comment on column source_runs.last_import_command is 'import (ecotrends import) or seed (the history shipped with ecotrends).';
