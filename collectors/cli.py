@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectors import sources
+from collectors.claims import VERDICTS
 from collectors.config import Database
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
-SOURCE_NAMES = tuple(sources.names())  # the registry's names, read without importing the sources
+SOURCE_NAMES = tuple(sources.names())
+VERDICTS = ("supported", "partly_supported", "inaccurate", "contradicted", "uncheckable", "no_data")  # the registry's names, read without importing the sources
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,7 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     claims_sub = claims.add_subparsers(dest="claims_command", required=True)
     check = claims_sub.add_parser("check", help="print every claim with its verdict")
     add_db(check)
-    check.add_argument("--verdict", action="append", help="only these verdicts (repeatable)")
+    check.add_argument(
+        "--verdict", action="append", choices=VERDICTS, metavar="VERDICT",
+        help=f"only these verdicts (repeatable): {', '.join(VERDICTS)}",
+    )  # fmt: skip
     extract = claims_sub.add_parser(
         "extract", help="propose an article's claims in the register's format, or judge them with --check"
     )
