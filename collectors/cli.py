@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
-SOURCE_NAMES = tuple(sources.names())
-VERDICTS = ("supported", "partly_supported", "inaccurate", "contradicted", "uncheckable", "no_data")  # the registry's names, read without importing the sources
+SOURCE_NAMES = tuple(sources.names())  # the registry's names, read without importing the sources
 
 
 def build_parser() -> argparse.ArgumentParser:
