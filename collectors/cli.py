@@ -116,8 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import observations (interchange CSV/Parquet) or a Google Trends export")
     add_db(imp)
-    imp.add_argument("files", nargs="+", type=Path, help="interchange files (.csv or .parquet)")
+    imp.add_argument(
+        "files", nargs="+", type=Path, help="interchange files (.csv, .parquet): observations or events (*.events.csv)"
+    )
     imp.add_argument("--trends-csv", action="store_true", help="the files are Google Trends multiTimeline.csv exports")
+    imp.add_argument(
+        "--keep-collected",
+        action="store_true",
+        help="never replace a value a collection stored (collect, backfill, track); by default the files' values "
+        "replace them, and how many did is reported",
+    )
 
     claims = sub.add_parser("claims", help="the claims register: check verdicts, or propose claims from an article")
     claims_sub = claims.add_subparsers(dest="claims_command", required=True)
@@ -139,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(shell)
     shell.add_argument("--print", action="store_true", help="print the SQL that opens the store instead")
 
-    exp = sub.add_parser("export", help="export observations in the interchange format")
+    exp = sub.add_parser(
+        "export", help="export observations in the interchange format, and their events (release dates) beside them"
+    )
     add_db(exp)
     exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
     exp.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
@@ -356,23 +366,31 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     from collectors import inputs, interchange, store
 
     # Every file is checked whole before anything is written.
+    keep = args.keep_collected
     if args.trends_csv:
         from collectors.sources import trends
 
         with store.run_lock(db):
             inputs.init_db(db)
-            written = trends.import_exports(db, args.files)
+            exports = trends.read_exports(db, args.files)  # put on the stored scale, which it reads
+            collected = interchange.collected_changes(db, exports.frame)
+            written = trends.load_exports(db, exports, keep_collected=keep)
     else:
-        frame = interchange.read_files(args.files)
+        files = interchange.read_files(args.files, sources.whole_number_series())
         with store.run_lock(db):
             inputs.init_db(db)
-            written = interchange.load_frame(db, frame)
+            collected = interchange.collected_changes(db, files.observations)
+            written = interchange.load_frame(db, files.observations, keep_collected=keep, events=files.events)
     per_source = ", ".join(f"{source} {count:,}" for source, count in written.items())
     print(
-        f"imported {len(args.files)} file(s): {sum(written.values()):,} observations inserted or changed"
+        f"imported {len(args.files)} file(s): {sum(written.values()):,} observations and events inserted or changed"
         + (f" ({per_source})" if per_source else ""),
         file=sys.stderr,
     )
+    if keep:
+        print(f"kept {collected:,} collected value(s) that the files would have changed", file=sys.stderr)
+    else:
+        print(f"replaced {collected:,} collected value(s) (--keep-collected keeps them)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -465,7 +483,10 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         print(f"ecotrends: no database at {db}", file=sys.stderr)
         return EXIT_USAGE
     count = interchange.export(db, args.out, args.format, args.source, args.subject)
-    print(f"exported {count} observations to {args.out}", file=sys.stderr)
+    events_out = interchange.events_path(args.out)
+    events = interchange.export_events(db, events_out, args.format, args.source, args.subject)
+    print(f"exported {count:,} observations to {args.out} and {events:,} events (release dates) to {events_out}; "
+          f"import both: ecotrends import {args.out} {events_out}", file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 

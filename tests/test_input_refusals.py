@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from collectors import claims, cli
+from collectors import claims, cli, interchange, store
 from collectors.errors import ConfigError
 from collectors.projects import load_projects
+from tests.conftest import query
 from tests.test_claims import ARTICLE, claim
 from tests.test_config import VALID_ENTRY
 
@@ -83,3 +86,138 @@ def test_an_unknown_verdict_is_refused_with_the_valid_ones(tmp_path, capsys):
     assert "invalid choice: 'wrong'" in err
     assert all(verdict in err for verdict in claims.VERDICTS)
     assert not (tmp_path / "e.duckdb").exists()
+
+
+# --- ecotrends import: what a series cannot hold, dates after today, collected values, events ------------------
+
+HEADER = "source,subject,metric,date,window_days,value,origin\n"
+STARS = "github,pytorch/pytorch,stars,2023-01-01,,61332,archive A\n"
+
+
+def stored(db: Path) -> list[tuple]:
+    return query(db, "select source, subject, metric, date, window_days, value, origin from observation order by all")
+
+
+def import_cli(db: Path, *files: Path, keep: bool = False) -> int:
+    return cli.main(["import", "--db", str(db), *(["--keep-collected"] if keep else []), *map(str, files)])
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        ("pypi,torch,downloads_without_mirrors,2023-01-31,1,1e30,x\n",
+         "line 3: value 1e30 is larger than a series can hold (9,223,372,036,854,775,807 at most)"),
+        ("github,pytorch/pytorch,stars,2023-01-02,,9223372036854777856,x\n",
+         "line 3: value 9223372036854777856 is larger"),
+        ("pypi,torch,downloads_without_mirrors,2023-01-31,1,12.5,x\n",
+         "line 3: value 12.5 of pypi downloads_without_mirrors is not a whole number (it counts downloads)"),
+        ("github,pytorch/pytorch,stars,2023-01-02,,61332.5,x\n",
+         "line 3: value 61332.5 of github stars is not a whole"),
+        ("github,pytorch/pytorch,stars,2099-01-01,,5,x\n",
+         "line 3: date 2099-01-01 is in the future (today is 2026-11-22"),
+        ("github,pytorch/pytorch,stars,2026-11-24,,5,x\n", "line 3: date 2026-11-24 is in the future"),
+    ],
+)  # fmt: skip
+def test_import_refuses_what_a_series_cannot_hold_naming_file_and_line(seeded, tmp_path, capsys, clock_at, row, says):
+    clock_at(datetime(2026, 11, 22, 23, 0))
+    before = stored(seeded)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + STARS + row)
+    assert import_cli(seeded, bad) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err == f"ecotrends: {bad}: {says}" or err.startswith(f"ecotrends: {bad}: {says}")
+    assert len(err.splitlines()) == 1
+    assert stored(seeded) == before, "nothing of a refused import is stored"
+    for view in ("github_stars_daily", "pypi_downloads_daily", "pypi_project_downloads_daily"):
+        query(seeded, f"select count(*) from {view}")  # every view still reads
+
+
+def test_import_allows_fractions_where_a_series_holds_them_and_tomorrow_for_time_zones(db, tmp_path, clock_at):
+    clock_at(datetime(2026, 11, 22, 23, 0))
+    good = tmp_path / "good.csv"
+    tomorrow = STARS.replace("2023-01-01", "2026-11-23")
+    good.write_text(HEADER + "trends,pytorch,interest,2026-11-21,7,12.5,x\n" + tomorrow)
+    assert import_cli(db, good) == cli.EXIT_OK
+    assert query(db, "select value from observation order by all") == [(12.5,), (61332.0,)]
+
+
+def test_today_is_the_injected_clock_not_the_machine_date(db, tmp_path, clock_at):
+    late = tmp_path / "late.csv"
+    late.write_text(HEADER + STARS.replace("2023-01-01", "2031-01-01"))
+    clock_at(datetime(2031, 1, 1, 0, 30))
+    assert import_cli(db, late) == cli.EXIT_OK
+    clock_at(datetime(2030, 12, 30, 12, 0))
+    late.write_text(HEADER + STARS.replace("2023-01-01", "2031-01-01").replace("61332", "61333"))
+    assert import_cli(db, late) == cli.EXIT_USAGE
+
+
+def collected_star(db: Path, value: float) -> None:
+    """A star count as `ecotrends collect` stores it: written by a collect run."""
+    with store.connect(db) as conn:
+        run_id = store.start_run(conn, "github", "collect")
+        row = store.Observation("github", "pytorch/pytorch", "stars", date(2023, 1, 1), None, value, "GET /repos")
+        store.upsert_observations(conn, [row], run_id)
+        store.finish_run(conn, run_id, "ok", 1, 1)
+
+
+def test_an_import_says_how_many_collected_values_it_replaced(db, tmp_path, capsys):
+    collected_star(db, 61000)
+    file = tmp_path / "stars.csv"
+    file.write_text(HEADER + STARS + STARS.replace("2023-01-01", "2023-01-02"))
+    assert import_cli(db, file) == cli.EXIT_OK
+    assert "replaced 1 collected value(s) (--keep-collected keeps them)" in capsys.readouterr().err
+    assert query(db, "select value, origin from observation where date = '2023-01-01'") == [(61332, "archive A")]
+
+
+def test_keep_collected_keeps_collected_values_and_still_replaces_imported_ones(db, tmp_path, capsys):
+    collected_star(db, 61000)
+    imported = tmp_path / "imported.csv"
+    imported.write_text(HEADER + STARS.replace("2023-01-01", "2023-01-02"))
+    assert import_cli(db, imported) == cli.EXIT_OK
+    capsys.readouterr()
+    file = tmp_path / "stars.csv"
+    second_day = STARS.replace("2023-01-01", "2023-01-02")
+    file.write_text(HEADER + STARS.replace("61332", "1") + second_day.replace("61332", "2"))
+    assert import_cli(db, file, keep=True) == cli.EXIT_OK
+    assert "kept 1 collected value(s) that the files would have changed" in capsys.readouterr().err
+    assert query(db, "select date::varchar, value from observation order by date") == [
+        ("2023-01-01", 61000), ("2023-01-02", 2)
+    ]  # fmt: skip
+
+
+def verdicts_of(db: Path) -> dict[str, str]:
+    return dict(query(db, "select claim_id, verdict from claim_checks"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_then_import_into_a_new_database_keeps_every_verdict(seeded, tmp_path, capsys, fmt):
+    out = tmp_path / f"all.{fmt}"
+    assert cli.main(["export", "--db", str(seeded), "--format", fmt, str(out)]) == cli.EXIT_OK
+    events = interchange.events_path(out)
+    assert events.name == f"all.events.{fmt}"
+    assert f"import both: ecotrends import {out} {events}" in capsys.readouterr().err
+    fresh = tmp_path / "fresh.duckdb"
+    assert import_cli(fresh, out, events) == cli.EXIT_OK
+
+    before, after = verdicts_of(seeded), verdicts_of(fresh)
+    assert Counter(after.values()) == Counter(before.values())
+    assert after == before
+    assert Counter(before.values())["supported"] == 18, "the shipped history's counts (README)"
+    events_query = "select source, subject, event, date, origin from subject_event order by all"
+    assert query(fresh, events_query) == query(seeded, events_query)
+
+
+def test_an_events_file_is_validated_like_observations(db, tmp_path, capsys):
+    events = tmp_path / "x.events.csv"
+    events.write_text(
+        "source,subject,event,date,origin\n"
+        "github,pytorch/pytorch,created,2016-08-13,GitHub API\n"
+        "github,pytorch/pytorch,created,2016-08-14,GitHub API\n"
+    )
+    assert import_cli(db, events) == cli.EXIT_USAGE
+    says = f"{events}: line 3: duplicate event github/pytorch/pytorch/created (first on line 2)"
+    assert says in capsys.readouterr().err
+    events.write_text("source,subject,event,date,origin\ngithub,pytorch/pytorch,created,2099-01-01,GitHub API\n")
+    assert import_cli(db, events) == cli.EXIT_USAGE
+    assert f"{events}: line 2: date 2099-01-01 is in the future" in capsys.readouterr().err
+    assert query(db, "select count(*) from subject_event") == [(0,)]
