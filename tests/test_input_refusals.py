@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from collectors import claims, cli, interchange, store
 from collectors.errors import ConfigError
 from collectors.projects import load_projects
+from collectors.sources import trends
 from tests.conftest import query
 from tests.test_claims import ARTICLE, claim
 from tests.test_config import VALID_ENTRY
@@ -221,3 +222,116 @@ def test_an_events_file_is_validated_like_observations(db, tmp_path, capsys):
     assert import_cli(db, events) == cli.EXIT_USAGE
     assert f"{events}: line 2: date 2099-01-01 is in the future" in capsys.readouterr().err
     assert query(db, "select count(*) from subject_event") == [(0,)]
+
+
+# --- Google Trends website exports never mix scales with pytrends' points -----------------------------------------
+
+WEEKS = ("2026-10-04", "2026-10-11", "2026-10-18")  # pytrends dates a week by its Sunday; stored on its Saturday
+
+
+def collected_interest(db: Path) -> None:
+    """Weekly interest of pytorch and tensorflow as one pytrends request stores it."""
+    rows = [
+        trends.Observation("trends", term, "interest", date.fromisoformat(week) + timedelta(days=6), 7, value, "req")
+        for term, values in (("pytorch", (50, 60, 70)), ("tensorflow", (20, 30, 40)))
+        for week, value in zip(WEEKS, values, strict=True)
+    ]
+    request = trends.Request("today 5-y", "1/1", None, ("pytorch", "tensorflow"))
+    with store.connect(db) as conn:
+        run_id = store.start_run(conn, "trends", "collect")
+        trends.save(conn, rows, {"pytorch": request, "tensorflow": request}, run_id)
+        store.finish_run(conn, run_id, "ok", len(rows), 1)
+
+
+def export_file(tmp_path: Path, name: str, columns: dict[str, tuple], weeks: tuple[str, ...]) -> Path:
+    header = "Week," + ",".join(f"{term}: (Worldwide)" for term in columns)
+    lines = [f"{week}," + ",".join(str(values[i]) for values in columns.values()) for i, week in enumerate(weeks)]
+    path = tmp_path / name
+    path.write_text("Category: All categories\n\n" + "\n".join([header, *lines]) + "\n")
+    return path
+
+
+def interest(db: Path) -> dict[tuple[str, str], float]:
+    rows = query(db, "select term, period_start::varchar, interest_value from (select *, o.value as interest_value "
+                     "from trends_interest as t join observation as o on o.source = 'trends' and o.subject = t.term "
+                     "and o.date = t.period_end and o.metric = 'interest')")  # fmt: skip
+    return {(term, week): value for term, week, value in rows}
+
+
+def import_trends(db: Path, *files: Path, keep: bool = False) -> int:
+    extra = ["--keep-collected"] if keep else []
+    return cli.main(["import", "--db", str(db), "--trends-csv", *extra, *map(str, files)])
+
+
+def test_an_export_is_put_on_the_stored_scale_through_a_term_both_carry(db, tmp_path, capsys):
+    collected_interest(db)
+    weeks = ("2026-10-11", "2026-10-18", "2026-10-25")
+    columns = {"pytorch": (80, 100, 90), "tensorflow": (30, 50, 60), "keras": (40, 50, 45)}
+    export = export_file(tmp_path, "multiTimeline.csv", columns, weeks)
+
+    assert import_trends(db, export) == cli.EXIT_OK
+
+    scale = (60 + 70) / (80 + 100)  # pytorch, the stored term with most interest, in the weeks both hold
+    after = interest(db)
+    assert after["keras", "2026-10-11"] == pytest.approx(round(40 * scale, 2))
+    assert after["keras", "2026-10-25"] == pytest.approx(round(45 * scale, 2))
+    assert (after["pytorch", "2026-10-04"], after["pytorch", "2026-10-11"]) == (50, 60), "the anchor's points stay"
+    assert after["pytorch", "2026-10-25"] == pytest.approx(round(90 * scale, 2))
+    assert after["tensorflow", "2026-10-18"] == pytest.approx(round(50 * scale, 2))
+    assert "replaced 2 collected value(s)" in capsys.readouterr().err  # tensorflow's two shared weeks
+    assert query(db, "select distinct anchor from trends_interest where term = 'keras'") == [("pytorch",)]
+
+    # a later export is put on the same scale through a term an earlier export brought
+    jax = export_file(tmp_path, "jax.csv", {"keras": (20, 25, 10), "jax": (10, 10, 5)}, weeks)
+    assert import_trends(db, jax) == cli.EXIT_OK
+    assert interest(db)["jax", "2026-10-11"] == pytest.approx(round(10 * (after["keras", "2026-10-11"] + after[
+        "keras", "2026-10-18"] + after["keras", "2026-10-25"]) / 55, 2))  # fmt: skip
+
+
+def test_keep_collected_keeps_pytrends_points_an_export_would_replace(db, tmp_path, capsys):
+    collected_interest(db)
+    weeks = ("2026-10-11", "2026-10-18")
+    export = export_file(tmp_path, "m.csv", {"pytorch": (80, 100), "tensorflow": (30, 50)}, weeks)
+    assert import_trends(db, export, keep=True) == cli.EXIT_OK
+    assert "kept 2 collected value(s)" in capsys.readouterr().err
+    assert interest(db)["tensorflow", "2026-10-11"] == 30
+
+
+@pytest.mark.parametrize(
+    ("columns", "weeks", "says"),
+    [
+        ({"keras": (1, 2, 3), "jax": (4, 5, 6)}, ("2026-10-04", "2026-10-11", "2026-10-18"),
+         "line 3: none of its terms (keras, jax) has stored weekly interest in its periods, which hold pytorch, "
+         "tensorflow: add one of those to the export"),
+        ({"pytorch": (1, 2, 3)}, ("2020-10-04", "2020-10-11", "2020-10-18"),
+         "its weekly periods (2020-10-10..2020-10-24) share none with the 6 stored weekly Trends points "
+         "(2026-10-10..2026-10-24)"),
+        ({"pytorch": (1, 2)}, ("2026-11-15", "2026-11-29"), "line 5: 2026-11-29 is in the future (today is 2026-11-22"),
+    ],
+)  # fmt: skip
+def test_an_export_that_cannot_be_put_on_the_stored_scale_is_refused(db, tmp_path, capsys, clock_at, columns, weeks,
+                                                                     says):  # fmt: skip
+    clock_at(datetime(2026, 11, 22, 12))
+    collected_interest(db)
+    before = stored(db)
+    export = export_file(tmp_path, "m.csv", columns, weeks)
+    assert import_trends(db, export) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"ecotrends: {export}: {says}" in err and len(err.strip().splitlines()) == 1
+    assert stored(db) == before
+
+
+def test_an_export_leaves_out_the_period_not_over_yet(db, tmp_path, clock_at):
+    clock_at(datetime(2026, 11, 22, 12))
+    export = export_file(tmp_path, "m.csv", {"pytorch": (40, 50)}, ("2026-11-15", "2026-11-22"))
+    assert import_trends(db, export) == cli.EXIT_OK
+    assert list(interest(db)) == [("pytorch", "2026-11-15")]
+
+
+def test_exports_of_one_import_are_chained_in_the_order_given(db, tmp_path):
+    collected_interest(db)
+    weeks = ("2026-10-11", "2026-10-18")
+    first = export_file(tmp_path, "first.csv", {"pytorch": (60, 70), "keras": (30, 35)}, weeks)
+    second = export_file(tmp_path, "second.csv", {"keras": (60, 70), "jax": (6, 7)}, weeks)
+    assert import_trends(db, first, second) == cli.EXIT_OK
+    assert interest(db)["jax", "2026-10-11"] == pytest.approx(3.0)  # keras 60 in the second is 30 in the first

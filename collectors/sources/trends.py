@@ -423,15 +423,14 @@ def on_stored_scale(
             f"{path}: line 3: none of its terms ({', '.join(request.terms)}) has stored {step}ly interest in its "
             f"periods, which hold {others}: add one of those to the export, so that it can be put on their scale"
         )
-    scale = theirs / ours
+    scale, kept = theirs / ours, set(common_periods)
+    rows = [row for row in rows if not (row.subject == anchor and (row.date, row.window_days) in kept)]
     if scale == 1:
-        return rows, request  # already on that scale: the same export imported again
-    kept = set(common_periods)
+        return rows, request  # already on that scale (the same export imported again): its rows as they are
     note = f"; anchor={anchor}; scale={scale:.6g} (put on the stored {step}ly points through {anchor})"
     rescaled = [
         replace(row, value=round(row.value * scale, 2), origin=row.origin.replace("; anchor=;", ";") + note)
         for row in rows
-        if not (row.subject == anchor and (row.date, row.window_days) in kept)
     ]
     return rescaled, replace(request, anchor=anchor)
 
