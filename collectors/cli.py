@@ -424,20 +424,27 @@ def _seed(db: Database, args: argparse.Namespace) -> int:
 
 def _claims(db: Database, args: argparse.Namespace) -> int:
     from collectors import claims, inputs, store
+    from collectors.errors import InputFileError
 
     if args.claims_command == "extract":
         return _extract(db, args)
-    claims.load_register()  # a malformed register fails here with file, claim and field
-    with store.run_lock(db):
-        inputs.init_db(db)
-        with store.connect(db) as conn:
-            store.refresh_summaries(conn)  # the app's claims page shows the register just checked
+    articles, registered = claims.load_register()  # a malformed register fails here with file, claim and field
+    # A read: it never waits for a writer, nor writes a read-only store. Where the stored register is not this one
+    # and the store cannot be brought up to date now, the verdicts are computed on it without being stored.
+    left_as_is = inputs.prepare_if_free(db)
+    if left_as_is and not store.exists(db):
+        raise InputFileError(f"{db}: no database to check against ({left_as_is}); create it with: ecotrends seed")
     with store.connect(db, read_only=True) as conn:
-        rows = conn.execute(
-            "select verdict, claim_id, explanation from claim_checks "
-            "where ?::varchar[] is null or list_contains(?::varchar[], verdict) order by verdict, claim_id",
-            [args.verdict, args.verdict],
-        ).fetchall()
+        checks = (
+            inputs.judge_unregistered(conn, articles, registered)
+            if left_as_is
+            else conn.execute("select verdict, claim_id, explanation from claim_checks").df()
+        )
+    if left_as_is:
+        print(f"ecotrends: verdicts of {claims.CLAIMS_FILE.name} computed without storing them ({left_as_is}); "
+              "the app shows them after the next write (collect, import, seed)", file=sys.stderr)  # fmt: skip
+    chosen = checks if args.verdict is None else checks[checks["verdict"].isin(args.verdict)]
+    rows = chosen.sort_values(["verdict", "claim_id"])[["verdict", "claim_id", "explanation"]].itertuples(index=False)
     for verdict, claim_id, explanation in rows:
         print(f"{verdict:<13} {claim_id}\n{'':<14}{explanation}")
     return EXIT_OK
@@ -467,8 +474,7 @@ def _extract(db: Database, args: argparse.Namespace) -> int:
     if not store.exists(db):
         raise InputFileError(f"{db}: no database to check against; create it with: ecotrends seed")
     articles, dated = claims.parse_register(register, f"the candidates of {args.article}")
-    with store.run_lock(db):
-        inputs.init_db(db)  # the views the verdicts come from, as this checkout defines them
+    inputs.prepare_if_free(db)  # the views as this checkout defines them, where that costs no wait; nothing is stored
     with store.connect(db, read_only=True) as conn:
         checks = inputs.judge_unregistered(conn, articles, dated)
     for row in checks.itertuples():

@@ -353,11 +353,7 @@ def export(db: Database, out: Path, fmt: str, sources: Sequence[str] = (), subje
     with store.connect(db, read_only=True) as conn:
         relation = _export_relation(conn, sources, subjects, integers_as_text=fmt == "csv")
         count = relation.count("*").fetchone()[0]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "csv":
-            relation.write_csv(str(out), header=True)
-        else:
-            relation.write_parquet(str(out))
+        _write(relation, out, fmt)
     return int(count)
 
 
@@ -376,12 +372,20 @@ def export_events(db: Database, out: Path, fmt: str, sources: Sequence[str] = ()
             params=[list(sources), list(sources), list(subjects), list(subjects)],
         )
         count = relation.count("*").fetchone()[0]
+        _write(relation, out, fmt)
+    return int(count)
+
+
+def _write(relation: duckdb.DuckDBPyRelation, out: Path, fmt: str) -> None:
+    """Write an export; a path that cannot be written is named as the problem, not the database."""
+    try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
             relation.write_csv(str(out), header=True)
         else:
             relation.write_parquet(str(out))
-    return int(count)
+    except (OSError, duckdb.IOException, duckdb.PermissionException) as exc:
+        raise InputFileError(f"{out}: cannot write the export ({str(exc).splitlines()[0]})") from None
 
 
 def _export_relation(

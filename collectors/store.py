@@ -8,6 +8,7 @@ a time to a file, and a lake's writers take turns through its write lock.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -130,6 +131,19 @@ def exists(db: Database) -> bool:
     return lake.exists(db) if isinstance(db, DuckLake) else Path(db).exists()
 
 
+def writable(db: Database) -> bool:
+    """Whether ecotrends may write this file: it (or, when new, its folder) is writable, and someone may write it.
+    A file whose write permissions were all removed (chmod a-w) is read-only even for root, who could."""
+    if isinstance(db, DuckLake):
+        return True
+    path = Path(db)
+    target = path if path.exists() else path.parent
+    while not target.exists():  # a new file in a folder still to be made
+        target = target.parent
+    folder = target if target.is_dir() else target.parent
+    return all(os.access(item, os.W_OK) and item.stat().st_mode & 0o222 for item in {target, folder})
+
+
 def writer_waiting(db: Database) -> bool:
     """Whether a live process is waiting to write this file (a flag left by a killed process is ignored)."""
     if isinstance(db, DuckLake):
@@ -140,7 +154,8 @@ def writer_waiting(db: Database) -> bool:
             os.kill(int(flag.name.rsplit(".", 1)[1]), 0)
             return True
         except (ValueError, ProcessLookupError):
-            flag.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a read-only folder keeps it; it is ignored all the same
+                flag.unlink(missing_ok=True)
         except PermissionError:  # alive, owned by another user
             return True
     return False
