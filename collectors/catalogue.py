@@ -57,7 +57,8 @@ def load(conn: duckdb.DuckDBPyConnection, run_ids: dict[str, int]) -> dict[str, 
     )
     written = dict.fromkeys(run_ids, 0)
     if "github" in run_ids:
-        for source, count in store.upsert_events(conn, creation_events(conn, run_ids["github"]), True).items():
+        events = creation_events(conn, run_ids["github"])
+        for source, count in store.upsert_events(conn, events, store.SEED_ONLY).items():
             written[source] = written.get(source, 0) + count
     parts = conn.execute(f"select distinct source, metric from read_parquet({observations_path}) order by all")
     for source, metric in parts.fetchall():  # one series kind at a time: a bounded batch, a bounded peak of memory

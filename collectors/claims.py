@@ -11,8 +11,10 @@ from pathlib import Path
 from collectors import sources
 from collectors.config import REPO_ROOT
 from collectors.errors import ConfigError
+from collectors.toml_lines import EntryLines
 
 CLAIMS_FILE = REPO_ROOT / "data" / "claims.toml"
+VERDICTS = ("supported", "partly_supported", "inaccurate", "contradicted", "uncheckable", "no_data")
 KINDS = ("value", "share", "comparison", "rank", "growth", "crossover", "release_date", "uncheckable")
 DIRECTIONS = {"growth": ("up", "down", "flat"), "comparison": ("greater",)}
 ARTICLE_FIELDS = ("id", "file", "title", "author", "published", "published_basis")
@@ -78,42 +80,60 @@ def parse_register(text: str, path: Path | str) -> tuple[list[Article], list[Cla
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8 TOML: {exc}") from None
-    articles = [_article(path, i, entry) for i, entry in enumerate(raw.get("article", []), start=1)]
+    article_lines, claim_lines = EntryLines(text, "article"), EntryLines(text, "claim")
+    articles = [_article(path, article_lines, i, entry) for i, entry in enumerate(raw.get("article", []), start=1)]
+    _refuse_duplicates(path, article_lines, "article", [a.id for a in articles])
     known = {a.id for a in articles}
-    if len(known) != len(articles):
-        raise ConfigError(f"{path}: two [[article]] entries share an id")
-    claims = [_claim(path, i, entry, known) for i, entry in enumerate(raw.get("claim", []), start=1)]
+    claims = [_claim(path, claim_lines, i, entry, known) for i, entry in enumerate(raw.get("claim", []), start=1)]
     ids = [c.id for c in claims]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise ConfigError(f"{path}: claim {duplicates[0]}: field 'id' is used by more than one claim")
-    for claim in claims:
+    _refuse_duplicates(path, claim_lines, "claim", ids)
+    for index, claim in enumerate(claims, start=1):
         for other in claim.contradicts:
             if other not in ids:
-                raise ConfigError(f"{path}: claim {claim.id}: field 'contradicts' names unknown claim {other!r}")
+                where = claim_lines.where(path, index, _label("claim", index, claim.id), "contradicts")
+                raise ConfigError(f"{where}: field 'contradicts' names unknown claim {other!r}")
     return articles, claims
 
 
-def _article(path: Path | str, index: int, entry: dict) -> Article:
-    where = f"{path}: article #{index}" + (f" ({entry['id']})" if isinstance(entry.get("id"), str) else "")
+def _label(table: str, index: int, entry_id: object) -> str:
+    return f"{table} #{index}" + (f" ({entry_id})" if isinstance(entry_id, str) else "")
+
+
+def _refuse_duplicates(path: Path | str, lines: EntryLines, table: str, ids: list[str]) -> None:
+    """The second entry with an id already used is named with its line, and the first one with its own."""
+    first: dict[str, int] = {}
+    for index, entry_id in enumerate(ids, start=1):
+        if entry_id in first:
+            earlier = first[entry_id]
+            line = lines.entry(earlier)
+            raise ConfigError(
+                f"{lines.where(path, index, _label(table, index, entry_id), 'id')}: field 'id' is already used by "
+                f"{table} #{earlier}" + (f" (line {line})" if line else "")
+            )
+        first[entry_id] = index
+
+
+def _article(path: Path | str, lines: EntryLines, index: int, entry: dict) -> Article:
+    label = _label("article", index, entry.get("id"))
     for name in ARTICLE_FIELDS:
         if not isinstance(entry.get(name), str) or not entry[name].strip():
-            raise ConfigError(f"{where}: field '{name}' is missing or empty")
-    unknown = set(entry) - set(ARTICLE_FIELDS)
+            raise ConfigError(f"{lines.where(path, index, label, name)}: field '{name}' is missing or empty")
+    unknown = sorted(set(entry) - set(ARTICLE_FIELDS))
     if unknown:
-        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
+        raise ConfigError(f"{lines.where(path, index, label, unknown[0])}: unknown field(s) {unknown}")
     return Article(**{name: entry[name] for name in ARTICLE_FIELDS})
 
 
-def _claim(path: Path | str, index: int, entry: dict, articles: set[str]) -> Claim:
-    where = f"{path}: claim #{index}" + (f" ({entry['id']})" if isinstance(entry.get("id"), str) else "")
+def _claim(path: Path | str, lines: EntryLines, index: int, entry: dict, articles: set[str]) -> Claim:
+    label = _label("claim", index, entry.get("id"))
 
     def fail(name: str, problem: str) -> ConfigError:
-        return ConfigError(f"{where}: field '{name}' {problem}")
+        """An error naming the file, the line of the field (else of the entry), the claim and the field."""
+        return ConfigError(f"{lines.where(path, index, label, name)}: field '{name}' {problem}")
 
-    unknown = set(entry) - CLAIM_FIELDS
+    unknown = sorted(set(entry) - CLAIM_FIELDS)
     if unknown:
-        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
+        raise ConfigError(f"{lines.where(path, index, label, unknown[0])}: unknown field(s) {unknown}")
     for name in REQUIRED:
         if name not in entry:
             raise fail(name, "is missing")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectors import sources
+from collectors.claims import VERDICTS
 from collectors.config import Database
 
 if TYPE_CHECKING:
@@ -117,14 +118,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import observations (interchange CSV/Parquet) or a Google Trends export")
     add_db(imp)
-    imp.add_argument("files", nargs="+", type=Path, help="interchange files (.csv or .parquet)")
+    imp.add_argument(
+        "files", nargs="+", type=Path, help="interchange files (.csv, .parquet): observations or events (*.events.csv)"
+    )
     imp.add_argument("--trends-csv", action="store_true", help="the files are Google Trends multiTimeline.csv exports")
+    imp.add_argument(
+        "--keep-collected",
+        action="store_true",
+        help="never replace a value a collection stored (collect, backfill, track); by default the files' values "
+        "replace them, and how many did is reported",
+    )
 
     claims = sub.add_parser("claims", help="the claims register: check verdicts, or propose claims from an article")
     claims_sub = claims.add_subparsers(dest="claims_command", required=True)
     check = claims_sub.add_parser("check", help="print every claim with its verdict")
     add_db(check)
-    check.add_argument("--verdict", action="append", help="only these verdicts (repeatable)")
+    check.add_argument(
+        "--verdict", action="append", choices=VERDICTS, metavar="VERDICT",
+        help=f"only these verdicts (repeatable): {', '.join(VERDICTS)}",
+    )  # fmt: skip
     extract = claims_sub.add_parser(
         "extract", help="propose an article's claims in the register's format, or judge them with --check"
     )
@@ -137,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(shell)
     shell.add_argument("--print", action="store_true", help="print the SQL that opens the store instead")
 
-    exp = sub.add_parser("export", help="export observations in the interchange format")
+    exp = sub.add_parser(
+        "export", help="export observations in the interchange format, and their events (release dates) beside them"
+    )
     add_db(exp)
     exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
     exp.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
@@ -370,23 +384,31 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     from collectors import inputs, interchange, store
 
     # Every file is checked whole before anything is written.
+    keep = args.keep_collected
     if args.trends_csv:
         from collectors.sources import trends
 
         with store.run_lock(db):
             inputs.init_db(db)
-            written = trends.import_exports(db, args.files)
+            exports = trends.read_exports(db, args.files)  # put on the stored scale, which it reads
+            collected = interchange.collected_changes(db, exports.frame)
+            written = trends.load_exports(db, exports, keep_collected=keep)
     else:
-        frame = interchange.read_files(args.files)
+        files = interchange.read_files(args.files, sources.whole_number_series())
         with store.run_lock(db):
             inputs.init_db(db)
-            written = interchange.load_frame(db, frame)
+            collected = interchange.collected_changes(db, files.observations)
+            written = interchange.load_frame(db, files.observations, keep_collected=keep, events=files.events)
     per_source = ", ".join(f"{source} {count:,}" for source, count in written.items())
     print(
-        f"imported {len(args.files)} file(s): {sum(written.values()):,} observations inserted or changed"
+        f"imported {len(args.files)} file(s): {sum(written.values()):,} observations and events inserted or changed"
         + (f" ({per_source})" if per_source else ""),
         file=sys.stderr,
     )
+    if keep:
+        print(f"kept {collected:,} collected value(s) that the files would have changed", file=sys.stderr)
+    else:
+        print(f"replaced {collected:,} collected value(s) (--keep-collected keeps them)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -420,20 +442,27 @@ def _seed(db: Database, args: argparse.Namespace) -> int:
 
 def _claims(db: Database, args: argparse.Namespace) -> int:
     from collectors import claims, inputs, store
+    from collectors.errors import InputFileError
 
     if args.claims_command == "extract":
         return _extract(db, args)
-    claims.load_register()  # a malformed register fails here with file, claim and field
-    with store.run_lock(db):
-        inputs.init_db(db)
-        with store.connect(db) as conn:
-            store.refresh_summaries(conn)  # the app's claims page shows the register just checked
+    articles, registered = claims.load_register()  # a malformed register fails here with file, claim and field
+    # A read: it never waits for a writer, nor writes a read-only store. Where the stored register is not this one
+    # and the store cannot be brought up to date now, the verdicts are computed on it without being stored.
+    left_as_is = inputs.prepare_if_free(db)
+    if left_as_is and not store.exists(db):
+        raise InputFileError(f"{db}: no database to check against ({left_as_is}); create it with: ecotrends seed")
     with store.connect(db, read_only=True) as conn:
-        rows = conn.execute(
-            "select verdict, claim_id, explanation from claim_checks "
-            "where ?::varchar[] is null or list_contains(?::varchar[], verdict) order by verdict, claim_id",
-            [args.verdict, args.verdict],
-        ).fetchall()
+        checks = (
+            inputs.judge_unregistered(conn, articles, registered)
+            if left_as_is
+            else conn.execute("select verdict, claim_id, explanation from claim_checks").df()
+        )
+    if left_as_is:
+        print(f"ecotrends: verdicts of {claims.CLAIMS_FILE.name} computed without storing them ({left_as_is}); "
+              "the app shows them after the next write (collect, import, seed)", file=sys.stderr)  # fmt: skip
+    chosen = checks if args.verdict is None else checks[checks["verdict"].isin(args.verdict)]
+    rows = chosen.sort_values(["verdict", "claim_id"])[["verdict", "claim_id", "explanation"]].itertuples(index=False)
     for verdict, claim_id, explanation in rows:
         print(f"{verdict:<13} {claim_id}\n{'':<14}{explanation}")
     return EXIT_OK
@@ -464,8 +493,7 @@ def _extract(db: Database, args: argparse.Namespace) -> int:
     if not store.exists(db):
         raise InputFileError(f"{db}: no database to check against; create it with: ecotrends seed")
     articles, dated = claims.parse_register(register, f"the candidates of {args.article}")
-    with store.run_lock(db):
-        inputs.init_db(db)  # the views the verdicts come from, as this checkout defines them
+    inputs.prepare_if_free(db)  # the views as this checkout defines them, where that costs no wait; nothing is stored
     with store.connect(db, read_only=True) as conn:
         checks = inputs.judge_unregistered(conn, articles, dated)
     for row in checks.itertuples():
@@ -480,7 +508,10 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         print(f"ecotrends: no database at {db}", file=sys.stderr)
         return EXIT_USAGE
     count = interchange.export(db, args.out, args.format, args.source, args.subject)
-    print(f"exported {count} observations to {args.out}", file=sys.stderr)
+    events_out = interchange.events_path(args.out)
+    events = interchange.export_events(db, events_out, args.format, args.source, args.subject)
+    print(f"exported {count:,} observations to {args.out} and {events:,} events (release dates) to {events_out}; "
+          f"import both: ecotrends import {args.out} {events_out}", file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 

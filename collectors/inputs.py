@@ -18,7 +18,7 @@ import pandas as pd
 from collectors import catalogue, curated_csv, sources, store, tracked
 from collectors.claims import CLAIMS_FILE, Article, Claim, load_register
 from collectors.config import REPO_ROOT, Database, Project
-from collectors.errors import ConfigError
+from collectors.errors import ConfigError, LockedError
 from collectors.projects import load_projects
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,8 @@ def init_db(path: Database, projects: Sequence[Project] | None = None) -> None:
     breaks and claims is left untouched (a read of one row instead of rewriting views and tables)."""
     projects = load_projects() if projects is None else projects
     digest = inputs_digest(projects)
-    if store.exists(path):
-        with store.connect(path, read_only=True) as conn:
-            has_state = conn.execute(
-                "select count(*) from duckdb_tables() where database_name = current_database() "
-                "and table_name = 'collector_state'"
-            ).fetchone()[0]
-            if has_state and store.get_state(conn, *INPUTS_DIGEST_KEY) == digest:
-                return
+    if is_current(path, digest):
+        return
     with store.connect(path) as conn:
         store.apply_schema(conn)
         sync_projects(conn, projects)
@@ -54,11 +48,39 @@ def init_db(path: Database, projects: Sequence[Project] | None = None) -> None:
             sync_claims(conn)
         except ConfigError as exc:  # a broken register must not stop collection; the old one stays
             log.error("claims register not loaded, the previous one is kept: %s", exc)
-        # Writers rebuild the summaries when they finish; here only a new file, or one whose summaries were built
-        # by other SQL (an upgraded ecotrends), needs them rebuilt now.
-        if store.get_state(conn, *store.SCHEMA_DIGEST_KEY) != store.schema_digest():
-            store.refresh_summaries(conn)
+        # The summaries (what the app reads, the claims page's verdicts among them) follow the inputs just mirrored:
+        # a read command that prepared the database here leaves the app showing the register it checked.
+        store.refresh_summaries(conn)
         store.set_state(conn, *INPUTS_DIGEST_KEY, digest)
+
+
+def is_current(path: Database, digest: str) -> bool:
+    """Whether the database mirrors these inputs already (read-only: a read command may ask)."""
+    if not store.exists(path):
+        return False
+    with store.connect(path, read_only=True) as conn:
+        has_state = conn.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and table_name = 'collector_state'"
+        ).fetchone()[0]
+        return bool(has_state) and store.get_state(conn, *INPUTS_DIGEST_KEY) == digest
+
+
+def prepare_if_free(path: Database, projects: Sequence[Project] | None = None) -> str | None:
+    """init_db for a read command: done only when it costs no wait and writes nothing it may not, so that reading
+    never waits for a writer (a cron collect) nor fails on a read-only copy. Returns why the database was left as
+    it is (the reader then computes what it needs without storing it), or None when it mirrors the inputs."""
+    projects = load_projects() if projects is None else projects
+    if is_current(path, inputs_digest(projects)):
+        return None
+    if not store.writable(path):
+        return f"{path} is read-only"
+    try:
+        with store.run_lock(path):
+            init_db(path, projects)
+    except LockedError:
+        return "another ecotrends run is writing to it"
+    return None
 
 
 def inputs_digest(projects: Sequence[Project]) -> str:

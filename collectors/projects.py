@@ -13,6 +13,7 @@ from pathlib import Path
 from collectors import config, sources
 from collectors.config import REPO_ROOT, Project
 from collectors.errors import ConfigError
+from collectors.toml_lines import EntryLines
 
 DEFAULT_PROJECTS_FILE = REPO_ROOT / "data" / "projects.toml"
 
@@ -30,7 +31,8 @@ def load_projects(path: Path | None = None) -> list[Project]:
     """Read and validate the tracked projects; a malformed file raises ConfigError."""
     path = path or projects_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found (it lists the tracked projects)") from None
     except UnicodeDecodeError as exc:
@@ -45,60 +47,73 @@ def load_projects(path: Path | None = None) -> list[Project]:
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path}: no [[project]] entries")
 
-    projects = [_parse_entry(path, index, entry) for index, entry in enumerate(entries, start=1)]
-    _check_unique(path, projects)
+    lines = EntryLines(text, "project")
+    projects = [_parse_entry(path, lines, index, entry) for index, entry in enumerate(entries, start=1)]
+    _check_unique(path, lines, projects)
     return projects
 
 
-def _parse_entry(path: Path, index: int, entry: object) -> Project:
-    where = f"{path}: project #{index}"
+def _label(index: int, project_id: object) -> str:
+    return f"project #{index}" + (f" ({project_id})" if isinstance(project_id, str) else "")
+
+
+def _parse_entry(path: Path, lines: EntryLines, index: int, entry: object) -> Project:
+    where = lines.where(path, index, _label(index, None))
     if not isinstance(entry, dict):
         raise ConfigError(f"{where}: must be a table")
-    if isinstance(entry.get("id"), str):
-        where = f"{path}: project #{index} ({entry['id']})"
+    label = _label(index, entry.get("id"))
+
+    def at(field: str) -> str:
+        """The error prefix naming the file, the line of this entry's field and the entry."""
+        return lines.where(path, index, label, field)
+
+    where = lines.where(path, index, label)
 
     declared = {field.key: field for source in sources.registry().values() for field in source.project_fields}
     allowed = {
         "id", "name", "github", "github_former_names", "pypi", "arxiv_phrase", "trends_term", "color", "archived",
         *declared,
     }  # fmt: skip
-    unknown = set(entry) - allowed
+    unknown = sorted(set(entry) - allowed)
     if unknown:
-        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+        raise ConfigError(f"{at(unknown[0])}: unknown field(s) {unknown}; allowed: {sorted(allowed)}")
 
     def text(field: str, pattern: re.Pattern[str] | None = None, hint: str = "") -> str:
         value = entry.get(field)
         if value is None:
             raise ConfigError(f"{where}: field '{field}' is missing")
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}: field '{field}' must be a non-empty string, got {value!r}")
+            raise ConfigError(f"{at(field)}: field '{field}' must be a non-empty string, got {value!r}")
         if pattern and not pattern.match(value):
-            raise ConfigError(f"{where}: field '{field}' = {value!r} is not {hint}")
+            raise ConfigError(f"{at(field)}: field '{field}' = {value!r} is not {hint}")
         return value.strip()
 
     packages = entry.get("pypi")
     if packages is None:
         raise ConfigError(f"{where}: field 'pypi' is missing")
     if not isinstance(packages, list) or not packages:
-        raise ConfigError(f"{where}: field 'pypi' must be a non-empty list of package names")
+        raise ConfigError(f"{at('pypi')}: field 'pypi' must be a non-empty list of package names")
     for package in packages:
         if not isinstance(package, str) or not _PACKAGE.match(package):
-            raise ConfigError(f"{where}: field 'pypi' has {package!r}, which is not a lower-case PEP 503 package name")
+            raise ConfigError(
+                f"{at('pypi')}: field 'pypi' has {package!r}, which is not a lower-case PEP 503 package name"
+            )
 
     color = entry.get("color")
     if color is not None and (not isinstance(color, str) or not _COLOR.match(color)):
-        raise ConfigError(f"{where}: field 'color' = {color!r} is not a #RRGGBB colour")
+        raise ConfigError(f"{at('color')}: field 'color' = {color!r} is not a #RRGGBB colour")
 
     archived = entry.get("archived", False)
     if not isinstance(archived, bool):
-        raise ConfigError(f"{where}: field 'archived' must be true or false, got {archived!r}")
+        raise ConfigError(f"{at('archived')}: field 'archived' must be true or false, got {archived!r}")
 
     former = entry.get("github_former_names", [])
     if not isinstance(former, list) or not all(isinstance(n, str) and _REPO.match(n) for n in former):
-        raise ConfigError(f"{where}: field 'github_former_names' must be a list of owner/name repositories")
+        raise ConfigError(f"{at('github_former_names')}: field 'github_former_names' must be a list of owner/name "
+                          "repositories")  # fmt: skip
 
     source_fields = tuple(
-        (key, field.validate(where, entry[key])) for key, field in sorted(declared.items()) if key in entry
+        (key, field.validate(at(key), entry[key])) for key, field in sorted(declared.items()) if key in entry
     )
 
     return Project(
@@ -115,22 +130,29 @@ def _parse_entry(path: Path, index: int, entry: object) -> Project:
     )
 
 
-def _check_unique(path: Path, projects: list[Project]) -> None:
+def _check_unique(path: Path, lines: EntryLines, projects: list[Project]) -> None:
+    """A second entry naming what an earlier one names is refused at its own line, with the first one's."""
+
+    def earlier(index: int) -> str:
+        line = lines.entry(index)
+        return f"project #{index} ({projects[index - 1].id}" + (f", line {line})" if line else ")")
+
     for field in ("id", "github", "trends_term"):
-        seen: dict[str, str] = {}
-        for project in projects:
+        seen: dict[str, int] = {}
+        for index, project in enumerate(projects, start=1):
             key = str(getattr(project, field)).lower()
             if key in seen:
                 raise ConfigError(
-                    f"{path}: project {project.id}: field '{field}' = {getattr(project, field)!r} "
-                    f"is already used by project {seen[key]}"
+                    f"{lines.where(path, index, _label(index, project.id), field)}: field '{field}' = "
+                    f"{getattr(project, field)!r} is already used by {earlier(seen[key])}"
                 )
-            seen[key] = project.id
-    owners: dict[str, str] = {}
-    for project in projects:
+            seen[key] = index
+    owners: dict[str, int] = {}
+    for index, project in enumerate(projects, start=1):
         for package in project.pypi:
             if package in owners:
                 raise ConfigError(
-                    f"{path}: project {project.id}: package {package!r} is already counted for {owners[package]}"
+                    f"{lines.where(path, index, _label(index, project.id), 'pypi')}: package {package!r} is already "
+                    f"counted for {earlier(owners[package])}"
                 )
-            owners[package] = project.id
+            owners[package] = index

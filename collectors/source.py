@@ -50,6 +50,7 @@ class Series:
     label: str
     unit: str  # stars, downloads, papers, questions ...
     is_count: bool = False  # a count over a window (compared per day) rather than a level
+    whole_numbers: bool = True  # counts whole things (stars, downloads): an import of 2.5 of them is refused
     per_days: int = 1  # counts are shown per this many days: their natural cadence (1, 30, 365)
     windows: tuple[int, int] = (0, 0)  # shortest and longest window of the points, in days (levels: 0)
     judges: tuple[Rung, ...] = ()

@@ -8,6 +8,7 @@ a time to a file, and a lake's writers take turns through its write lock.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -130,6 +131,19 @@ def exists(db: Database) -> bool:
     return lake.exists(db) if isinstance(db, DuckLake) else Path(db).exists()
 
 
+def writable(db: Database) -> bool:
+    """Whether ecotrends may write this file: it (or, when new, its folder) is writable, and someone may write it.
+    A file whose write permissions were all removed (chmod a-w) is read-only even for root, who could."""
+    if isinstance(db, DuckLake):
+        return True
+    path = Path(db)
+    target = path if path.exists() else path.parent
+    while not target.exists():  # a new file in a folder still to be made
+        target = target.parent
+    folder = target if target.is_dir() else target.parent
+    return all(os.access(item, os.W_OK) and item.stat().st_mode & 0o222 for item in {target, folder})
+
+
 def writer_waiting(db: Database) -> bool:
     """Whether a live process is waiting to write this file (a flag left by a killed process is ignored)."""
     if isinstance(db, DuckLake):
@@ -140,7 +154,8 @@ def writer_waiting(db: Database) -> bool:
             os.kill(int(flag.name.rsplit(".", 1)[1]), 0)
             return True
         except (ValueError, ProcessLookupError):
-            flag.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a read-only folder keeps it; it is ignored all the same
+                flag.unlink(missing_ok=True)
         except PermissionError:  # alive, owned by another user
             return True
     return False
@@ -295,7 +310,7 @@ def write_import(
     conn: duckdb.DuckDBPyConnection,
     frame: pd.DataFrame,
     guard_zeros: bool = True,
-    keep_collected: bool = False,
+    replace_only: Sequence[str] | None = None,
     events: pd.DataFrame | None = None,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> dict[str, int]:
@@ -303,16 +318,16 @@ def write_import(
     per source (imports record one run per source, so each source's freshness shows its own import). `then`
     runs last in the same transaction.
 
-    With keep_collected (the shipped seed), a stored point or fact is replaced only if the seed put it
-    there: collected and imported values always win over the seed.
+    With replace_only, a stored point or fact is replaced only if a run of one of those commands put it there:
+    the shipped seed replaces only its own (SEED_ONLY), `import --keep-collected` the seed's and imports'.
     """
     if frame.empty and (events is None or events.empty):
         return {}
 
     def work() -> dict[str, int]:
-        written = _upsert(conn, frame, guard_zeros, by_source=True, keep_collected=keep_collected)
+        written = _upsert(conn, frame, guard_zeros, by_source=True, replace_only=replace_only)
         if events is not None and not events.empty:
-            for source, count in upsert_events(conn, events, keep_collected).items():
+            for source, count in upsert_events(conn, events, replace_only).items():
                 written[source] = written.get(source, 0) + count
         if then is not None:
             then(conn)
@@ -321,11 +336,25 @@ def write_import(
     return in_transaction(conn, work)
 
 
+SEED_ONLY = ("seed",)  # the shipped history replaces only what it put there itself
+NOT_COLLECTED = ("seed", "import")  # import --keep-collected replaces only the seed's and imports' values
+
+
+def runs_of(conn: duckdb.DuckDBPyConnection, commands: Sequence[str] | None) -> list[int] | None:
+    """The runs of these commands, whose points a write may replace; None (any run) without commands."""
+    if commands is None:
+        return None
+    return [
+        row[0]
+        for row in conn.execute(
+            "select run_id from collection_run where list_contains(?::varchar[], command)", [list(commands)]
+        ).fetchall()
+    ]
+
+
 def seed_runs(conn: duckdb.DuckDBPyConnection, keep_collected: bool = True) -> list[int] | None:
     """The runs that loaded the shipped seed: with keep_collected, only their points may be replaced."""
-    if not keep_collected:
-        return None
-    return [row[0] for row in conn.execute("select run_id from collection_run where command = 'seed'").fetchall()]
+    return runs_of(conn, SEED_ONLY if keep_collected else None)
 
 
 def _upsert(
@@ -333,7 +362,7 @@ def _upsert(
     frame: pd.DataFrame,
     guard_zeros: bool,
     by_source: bool,
-    keep_collected: bool = False,
+    replace_only: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """Runs inside the caller's transaction. MERGE, not ON CONFLICT, so that a lake (which holds no keys) runs
     the same statement; a batch's repeated key keeps its last row, as a key would."""
@@ -341,7 +370,7 @@ def _upsert(
         return {}
     frame = frame.drop_duplicates(subset=OBSERVATION_KEY, keep="last")
     sources = sorted(frame["source"].unique()) if by_source else [None]
-    replaceable = seed_runs(conn, keep_collected)
+    replaceable = runs_of(conn, replace_only)
     changed: dict[str, int] = {}
     conn.register("incoming_batch", frame)
     try:
@@ -382,10 +411,13 @@ def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable
     )
 
 
-def upsert_events(conn: duckdb.DuckDBPyConnection, events: pd.DataFrame, keep_collected: bool) -> dict[str, int]:
-    """Dated facts per source, inside the caller's transaction; facts inserted or changed per source."""
+def upsert_events(
+    conn: duckdb.DuckDBPyConnection, events: pd.DataFrame, replace_only: Sequence[str] | None
+) -> dict[str, int]:
+    """Dated facts per source, inside the caller's transaction; facts inserted or changed per source. With
+    replace_only, a stored fact is replaced only if a run of one of those commands wrote it."""
     changed: dict[str, int] = {}
-    replaceable = seed_runs(conn, keep_collected)
+    replaceable = runs_of(conn, replace_only)
     conn.register("incoming_events", events.drop_duplicates(subset=["source", "subject", "event"], keep="last"))
     try:
         for source in sorted(events["source"].unique()):

@@ -337,7 +337,7 @@ def test_break_in_the_period_is_named(db, tmp_path):
         (claim("x", claimed_value=1, tolerance=0.1, contradicts=["nope"]), "field 'contradicts' names unknown claim"),
         (
             claim("x", claimed_value=1, tolerance=0.1) + claim("x", claimed_value=1, tolerance=0.1),
-            "claim x: field 'id'",
+            "claim #2 (x): field 'id' is already used by claim #1",
         ),
     ],
 )

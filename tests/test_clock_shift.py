@@ -20,7 +20,7 @@ FAKETIME = shutil.which("faketime")
 DATE_SENSITIVE = (
     "test_http.py", "test_github.py", "test_pypi.py", "test_arxiv.py", "test_trends.py", "test_backfill.py",
     "test_cli.py", "test_interchange.py", "test_store.py", "test_seed.py", "test_app.py", "test_stackoverflow.py",
-    "test_conda.py",
+    "test_conda.py", "test_input_refusals.py",
 )  # fmt: skip
 # A year ahead, everything date-sensitive; a few days back (before the recordings), what compares a recorded time
 # with the clock: the HTTP client, the collectors that date their requests, the CLI.

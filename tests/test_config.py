@@ -51,7 +51,7 @@ def test_a_sources_own_key_is_read_for_it(tmp_path: Path):
         (VALID_ENTRY + 'colour = "red"\n', "unknown field(s) ['colour']"),
         # A source's own key (Source.project_fields) is checked by the source's declaration.
         (VALID_ENTRY + 'stackoverflow_tag = "Py Torch"\n', "field 'stackoverflow_tag' = 'Py Torch' is not a Stack"),
-        (VALID_ENTRY + VALID_ENTRY, "project pytorch: field 'id' = 'pytorch' is already used by project pytorch"),
+        (VALID_ENTRY + VALID_ENTRY, "project #2 (pytorch): field 'id' = 'pytorch' is already used by project #1"),
         ("[[project]\nid=", "not valid TOML"),
         ("title = 'x'\n", "unknown top-level key(s) ['title']"),
         ("", "no [[project]] entries"),

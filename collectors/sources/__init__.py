@@ -41,3 +41,15 @@ def collecting() -> list[Source]:
 
 def backfilling() -> list[Source]:
     return [source for source in registry().values() if source.backfill is not None]
+
+
+@cache
+def whole_number_series() -> dict[tuple[str, str], str]:
+    """(source, metric) of the declared series that count whole things, with what they count: an import refuses a
+    fraction of them."""
+    return {
+        (source.name, series.metric): series.unit
+        for source in registry().values()
+        for series in source.series
+        if series.whole_numbers and not series.share_of
+    }

@@ -305,6 +305,10 @@ def read_export(path: Path) -> tuple[list[Observation], Request]:
         start = interchange.parse_date(cells[0] if step != 31 else f"{cells[0]}-01")
         if start is None:
             raise InputFileError(f"{path}: line {line}: {cells[0]!r} is not a {header[0].strip().lower()} date")
+        if start > interchange.latest_importable_date():
+            raise InputFileError(f"{path}: line {line}: {start} is in the future (today is {clock.today()} in UTC)")
+        if start + timedelta(days=window_days(start, step) - 1) > clock.today():
+            continue  # the period is not over: left out, as pytrends' partial last period is
         values = []
         for cell in cells[1:]:
             cell = cell.strip()
@@ -313,6 +317,8 @@ def read_export(path: Path) -> tuple[list[Observation], Request]:
                 raise InputFileError(f"{path}: line {line}: interest {cell!r} is not 0-100 or <1")
             values.append(number)
         periods.append((start, values))
+    if not periods:
+        raise InputFileError(f"{path}: no complete period (every one ends after today, {clock.today()})")
     first, last = periods[0][0], periods[-1][0]
     request = Request(f"export {first}..{last}", path.name, None, tuple(term for term, _ in terms))
     rows = []
@@ -328,18 +334,105 @@ def read_export(path: Path) -> tuple[list[Observation], Request]:
     return rows, request
 
 
-def import_exports(db: Database, paths: Sequence[Path]) -> dict[str, int]:
-    """Import website exports as one batch (every file read whole first); where two cover the same term and
-    period, the later file wins. Recorded as an import run of this source, with each point's request."""
+@dataclass(frozen=True)
+class Exports:
+    """Website exports read whole and put on the stored scale: the rows to write and the request of each."""
+
+    frame: pd.DataFrame
+    requests: pd.DataFrame
+
+
+def read_exports(db: Database, paths: Sequence[Path]) -> Exports:
+    """Read website exports (every file whole) and put each on the scale of the stored points of its resolution,
+    through a term both carry; where two files cover the same term and period, the later file wins.
+
+    Values are relative within one request, so an export stored as it is beside pytrends' points would put two
+    scales in one chart. An export that shares no term and period with the stored points is refused."""
+    reference = stored_interest(db)
     points: dict[tuple, tuple[Observation, Request]] = {}
     for path in paths:
         rows, request = read_export(Path(path))
+        rows, request = on_stored_scale(Path(path), rows, request, reference)
         points.update({(row.subject, row.date, row.window_days): (row, request) for row in rows})
-    requests = requests_frame(points.values())
+        accepted = pd.DataFrame([(r.subject, r.date, r.window_days, r.value) for r in rows], columns=reference.columns)
+        reference = pd.concat([reference, accepted]).drop_duplicates(["term", "date", "window_days"], keep="last")
     frame = store.observations_frame([row for row, _ in points.values()], clock.utc_now(), None)
+    return Exports(frame, requests_frame(points.values()))
+
+
+def load_exports(db: Database, exports: Exports, keep_collected: bool = False) -> dict[str, int]:
+    """Store exports read by read_exports, recorded as an import run of this source, with each point's request."""
     return interchange.load_frame(
-        db, frame, guard_zeros=False, then=lambda conn: write_requests(conn, requests, replace_timeframe=False)
-    )
+        db, exports.frame, guard_zeros=False, keep_collected=keep_collected,
+        then=lambda conn: write_requests(conn, exports.requests, replace_timeframe=False),
+    )  # fmt: skip
+
+
+def import_exports(db: Database, paths: Sequence[Path], keep_collected: bool = False) -> dict[str, int]:
+    """Import website exports as one batch, on the stored scale; rows inserted or changed."""
+    return load_exports(db, read_exports(db, paths), keep_collected)
+
+
+def stored_interest(db: Database) -> pd.DataFrame:
+    """Every stored Trends point: the scale an export is put on."""
+    columns = ["term", "date", "window_days", "value"]
+    if not store.exists(db):
+        return pd.DataFrame(columns=columns)
+    with store.connect(db, read_only=True) as conn:
+        frame = conn.execute(
+            "select subject as term, date, window_days, value from observation where source = ? and metric = ?",
+            [NAME, METRIC],
+        ).df()
+    frame["date"] = [pd.Timestamp(day).date() for day in frame["date"]]
+    return frame[columns]
+
+
+def resolution(window: int) -> str:
+    return "day" if window <= 1 else "week" if window <= 7 else "month"
+
+
+def on_stored_scale(
+    path: Path, rows: list[Observation], request: Request, reference: pd.DataFrame
+) -> tuple[list[Observation], Request]:
+    """An export's rows rescaled to the stored points of the same resolution through an anchor term that both have
+    in shared periods (the stored anchor's points are kept, as a batch of pytrends keeps the first batch's); the
+    rows unchanged where nothing of that resolution is stored. InputFileError when no anchor can be found."""
+    step = resolution(rows[0].window_days or 0)
+    stored = reference[[resolution(int(w)) == step for w in reference["window_days"]]]
+    if stored.empty:
+        return rows, request
+    periods = {(row.date, row.window_days) for row in rows}
+    shared = stored[[(day, int(w)) in periods for day, w in zip(stored["date"], stored["window_days"], strict=True)]]
+    if shared.empty:
+        raise InputFileError(
+            f"{path}: its {step}ly periods ({min(periods)[0]}..{max(periods)[0]}) share none with the "
+            f"{len(stored):,} stored {step}ly Trends points ({stored['date'].min()}..{stored['date'].max()}), so its "
+            "scale cannot be matched to theirs; export a timeframe that overlaps them"
+        )
+    anchors = shared[shared["term"].isin(request.terms)].groupby("term")["value"].sum().sort_values(ascending=False)
+    exported = {(row.subject, row.date, row.window_days): row.value for row in rows}
+    for anchor, theirs in anchors.items():
+        common = shared[shared["term"] == anchor]
+        common_periods = list(zip(common["date"], common["window_days"].astype(int), strict=True))
+        ours = sum(exported[(anchor, day, window)] for day, window in common_periods)
+        if ours > 0 and theirs > 0:
+            break
+    else:
+        others = ", ".join(sorted(set(shared["term"])))
+        raise InputFileError(
+            f"{path}: line 3: none of its terms ({', '.join(request.terms)}) has stored {step}ly interest in its "
+            f"periods, which hold {others}: add one of those to the export, so that it can be put on their scale"
+        )
+    scale, kept = theirs / ours, set(common_periods)
+    rows = [row for row in rows if not (row.subject == anchor and (row.date, row.window_days) in kept)]
+    if scale == 1:
+        return rows, request  # already on that scale (the same export imported again): its rows as they are
+    note = f"; anchor={anchor}; scale={scale:.6g} (put on the stored {step}ly points through {anchor})"
+    rescaled = [
+        replace(row, value=round(row.value * scale, 2), origin=row.origin.replace("; anchor=;", ";") + note)
+        for row in rows
+    ]
+    return rescaled, replace(request, anchor=anchor)
 
 
 SOURCE = Source(
@@ -348,9 +441,11 @@ SOURCE = Source(
     subjects=lambda project: [project.trends_term] if project.trends_term else [],
     series=(
         Series("trends", METRIC, "Google Trends interest", "interest (0-100)", windows=(7, 7),
+               whole_numbers=False,
                judges=(Rung(NAME, METRIC, 1, "Google Trends interest, weekly (one request)"),)),
         Series("trends_monthly", METRIC, "Google Trends interest, monthly", "interest (0-100)", windows=(28, 31),
-               chart=False, judges=(Rung(NAME, METRIC, 2, "Google Trends interest, monthly (one request)"),)),
+               whole_numbers=False, chart=False,
+               judges=(Rung(NAME, METRIC, 2, "Google Trends interest, monthly (one request)"),)),
     ),
     collect=collect,
     make_client=make_client,
