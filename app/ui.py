@@ -306,6 +306,7 @@ def choose_projects(db: str, key: str = "projects") -> tuple[list[str], pd.DataF
     any repository)."""
     from app import queries
 
+    _track_asked(db, key)
     curated = queries.projects(db)
     raw = st.query_params.get(key)
     asked = [*st.session_state.get(key, ()), *(raw.split(",") if raw else ())]
@@ -330,6 +331,10 @@ def project_search(db: str, key: str) -> None:
     """A box to find any known project by name, owner/repo or PyPI name; a click adds it to the chart."""
     from app import queries
 
+    report = st.session_state.pop(f"{key}_tracked", None)
+    if report:
+        st.sidebar.caption("ecotrends track said:")
+        st.sidebar.code(report, language="text")
     text = st.sidebar.text_input(
         "Find any project",
         key=f"{key}_find",
@@ -340,7 +345,11 @@ def project_search(db: str, key: str) -> None:
         return
     found = queries.find_projects(db, text)
     if found.empty:
-        st.sidebar.caption(f"No known project matches “{plain(text)}”. To follow it (network needed):")
+        st.sidebar.caption(f"No known project matches “{plain(text)}”. Track it: its history is fetched from "
+                           "GitHub, PyPI, conda and Stack Overflow (network needed; about a minute), then kept "
+                           "current by ecotrends collect.")  # fmt: skip
+        st.sidebar.button(f"Add a project: track “{text.strip()}”", key=f"{key}_track_button", on_click=_ask_to_track,
+                          args=(key, text), width="stretch")  # fmt: skip
         st.sidebar.code(hint(f"track {text.strip()}"), language="sh")
         return
     chosen = st.session_state.get(key, [])
@@ -368,6 +377,29 @@ def search_label(row: object) -> str:
     elif pd.notna(row.downloads_30d):
         parts.append(f"{human(row.downloads_30d)} downloads/30 d")
     return " · ".join(parts)
+
+
+def _ask_to_track(key: str, text: str) -> None:
+    st.session_state[f"{key}_track_request"] = text.strip()
+
+
+def _track_asked(db: str, key: str) -> None:
+    """Track what the box named (before the project list is drawn, so that it can join it); on success the project
+    joins the chart, on a refusal the reason is shown."""
+    from app import reader, tracking
+
+    text = st.session_state.pop(f"{key}_track_request", None)
+    if not text:
+        return
+    with st.sidebar, st.spinner(f"Tracking {text}: resolving it, then fetching its history ..."):
+        done = tracking.track(reader.store_of(db), text)
+    st.session_state[f"{key}_tracked"] = done.report
+    if done.refused or not done.project_ids:
+        return
+    st.cache_data.clear()  # the project and its series are new to every cached query
+    for project_id in done.project_ids:
+        if project_id not in st.session_state.get(key, []):
+            _add_project(key, project_id)
 
 
 def _add_project(key: str, project_id: str) -> None:
