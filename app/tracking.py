@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from collectors import config
 from collectors.config import Database
 
-TRACK_SECONDS = 300  # GitHub, PyPI, conda and Stack Overflow history of a new project: under a minute measured
+TRACK_SECONDS = 300  # a new project's history from every source that applies: under a minute measured
 COMMAND: Sequence[str] = (sys.executable, "-m", "collectors")  # how the app runs ecotrends (tests put a clock first)
 _TRACKING = re.compile(r"^tracking ([^:\s]+): ", re.M)
 

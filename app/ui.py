@@ -346,7 +346,7 @@ def project_search(db: str, key: str) -> None:
     found = queries.find_projects(db, text)
     if found.empty:
         st.sidebar.caption(f"No known project matches “{plain(text)}”. Track it: its history is fetched from "
-                           "GitHub, PyPI, conda and Stack Overflow (network needed; about a minute), then kept "
+                           "every source that applies (network needed; about a minute), then kept "
                            "current by ecotrends collect.")  # fmt: skip
         st.sidebar.button(f"Add a project: track “{text.strip()}”", key=f"{key}_track_button", on_click=_ask_to_track,
                           args=(key, text), width="stretch")  # fmt: skip

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import store
+from collectors import config, store
 from collectors.config import Project, catalogue_dir
 
 SEARCH_LIMIT = 12
@@ -79,13 +79,7 @@ def load(conn: duckdb.DuckDBPyConnection, run_ids: dict[str, int]) -> dict[str, 
 def creation_events(conn: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
     """The creation day of each catalogue repository the best-of lists recorded (GitHub's created_at), as the
     dated facts release claims are judged on."""
-    return conn.execute(
-        "select 'github' as source, github_repo as subject, 'created' as event, created as date, "
-        "list_sort(list_filter(lists, l -> l like 'ml-tooling/%'))[1] || ' history/*_projects.csv created_at "
-        "(the repository''s creation as GitHub gave it)' as origin, current_timestamp::timestamp as collected_at, "
-        "?::bigint as run_id from catalogue_project where created is not null and github_repo is not null",
-        [run_id],
-    ).df()
+    return conn.execute(_sql("catalogue_creation_events.sql"), {"run_id": run_id}).df()
 
 
 def projects(conn: duckdb.DuckDBPyConnection, curated: Sequence[Project]) -> list[Project]:
@@ -93,29 +87,20 @@ def projects(conn: duckdb.DuckDBPyConnection, curated: Sequence[Project]) -> lis
     repository, former repository name or package)."""
     if not _has_table(conn):
         return []
-    taken_ids = {p.id for p in curated}
-    taken_repos = {r.lower() for p in curated for r in (p.github, *p.github_former_names) if r}
-    taken_packages = {package for p in curated for package in p.pypi}
     rows = conn.execute(
         "select project_id, name, github_repo, pypi, conda, github_former_names from catalogue_project "
         "order by project_id"
     ).fetchall()
-    found = []
-    for project_id, name, repo, pypi, conda, former in rows:
-        if project_id in taken_ids or (repo and repo.lower() in taken_repos) or set(pypi) & taken_packages:
-            continue
-        found.append(
-            Project(id=project_id, name=name, github=repo or "", pypi=tuple(pypi), curated=False,
-                    github_former_names=tuple(former), source_fields=(("conda", tuple(conda)),) if conda else ())
-        )  # fmt: skip
-    return found
+    found = (Project(id=project_id, name=name, github=repo or "", pypi=tuple(pypi), curated=False,
+                     github_former_names=tuple(former), source_fields=(("conda", tuple(conda)),) if conda else ())
+             for project_id, name, repo, pypi, conda, former in rows)  # fmt: skip
+    return config.not_covered(found, curated)
 
 
 def search(conn: duckdb.DuckDBPyConnection, text: str, limit: int = SEARCH_LIMIT) -> pd.DataFrame:
     """Projects whose name, repository or PyPI package matches `text`, best match first (sql/find_projects.sql)."""
-    query = (store.SQL_DIR / "find_projects.sql").read_text(encoding="utf-8")
     text = text.strip().lower()
-    return conn.execute(query, {"text": text, "package": pep503(text), "limit": limit}).df()
+    return conn.execute(_sql("find_projects.sql"), {"text": text, "package": pep503(text), "limit": limit}).df()
 
 
 def pep503(name: str) -> str:
@@ -150,10 +135,10 @@ def named_projects(conn: duckdb.DuckDBPyConnection) -> list:
         "and table_name = 'project_directory'"
     ).fetchone()[0]:
         return []
-    rows = conn.execute(
-        "select project_id, name, coalesce(github_repo, ''), pypi, coalesce(stars, 0) >= ? "
-        "or coalesce(downloads_30d, 0) >= ? from project_directory where not curated "
-        "order by stars desc nulls last, downloads_30d desc nulls last, project_id",
-        [PROMINENT_STARS, PROMINENT_DOWNLOADS],
-    ).fetchall()
+    rows = conn.execute(_sql("catalogue_named_projects.sql"),
+                        {"prominent_stars": PROMINENT_STARS, "prominent_downloads": PROMINENT_DOWNLOADS}).fetchall()
     return [Named(pid, name, repo, tuple(pypi), bool(prominent)) for pid, name, repo, pypi, prominent in rows]
+
+
+def _sql(name: str) -> str:
+    return (store.SQL_DIR / name).read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,16 @@ class Project:
     def names(self, key: str) -> tuple[str, ...]:
         """The names given under a source's own key (none when the entry leaves it out)."""
         return dict(self.source_fields).get(key, ())
+
+
+def not_covered(found: Iterable[Project], curated: Sequence[Project]) -> list[Project]:
+    """`found` less the projects a curated one already covers: the same id, repository (or a former name of it) or
+    PyPI package. The catalogue and the tracked projects both give way to data/projects.toml this way."""
+    taken_ids = {p.id for p in curated}
+    taken_repos = {r.lower() for p in curated for r in (p.github, *p.github_former_names) if r}
+    taken_packages = {package for p in curated for package in p.pypi}
+    return [p for p in found if p.id not in taken_ids and not (p.github and p.github.lower() in taken_repos)
+            and not set(p.pypi) & taken_packages]  # fmt: skip
 
 
 LAKE_PREFIX = "ducklake:postgres:"

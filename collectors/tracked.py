@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from collectors import clock, store
+from collectors import clock, config, store
 from collectors.config import Database, Project
 
 
@@ -72,16 +72,7 @@ def names_under(conn: duckdb.DuckDBPyConnection, project_id: str, key: str) -> l
 
 def projects(conn: duckdb.DuckDBPyConnection, curated: Sequence[Project]) -> list[Project]:
     """The tracked projects less those a curated project covers (same id, repository, former name or package)."""
-    taken_ids = {p.id for p in curated}
-    taken_repos = {r.lower() for p in curated for r in (p.github, *p.github_former_names) if r}
-    taken_packages = {package for p in curated for package in p.pypi}
-    return [
-        t.project
-        for t in read(conn)
-        if t.project.id not in taken_ids
-        and t.project.github.lower() not in taken_repos
-        and not set(t.project.pypi) & taken_packages
-    ]
+    return config.not_covered((t.project for t in read(conn)), curated)
 
 
 def load(db: Database, curated: Sequence[Project]) -> list[Project]:

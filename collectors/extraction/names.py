@@ -47,7 +47,7 @@ COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 _NOT_PROJECT_NAMES_TEXT = (
     "a an the it its it's this that these those there their they we our you he she his her each every both either "
     "neither today now meanwhile however also yet still only even overall since by in on at for from with after "
-    "before during as while when according github pypi python google trends stack overflow arxiv anaconda conda "
+    "before during as while when according github pypi python google trends stack arxiv overflow anaconda conda "
     "microsoft meta facebook amazon apple netflix openai nvidia intel ibm papers code hacker news reddit twitter "
     "january february march april may june july august september october november december q1 q2 q3 q4 one two "
     "three four five six seven eight nine ten most many some several all other others compared downloads stars "
@@ -58,7 +58,7 @@ _NOT_PROJECT_NAMES_TEXT = (
 NOT_PROJECT_NAMES = frozenset(_NOT_PROJECT_NAMES_TEXT.split())
 # Sites and companies articles cite as the place a figure comes from: a package of that name ("arxiv", "github")
 # is not what "arXiv papers" or "released by Google" means.
-SITE_NAMES = frozenset({"github", "pypi", "arxiv", "conda", "anaconda", "google", "stack overflow", "stackoverflow",
+SITE_NAMES = frozenset({"github", "pypi", "arxiv", "conda", "anaconda", "google",
                         "papers with code", "hacker news", "reddit", "twitter", "meta", "facebook", "microsoft",
                         "python", "rust", "javascript", "java", "go", "julia"})  # and languages
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
