@@ -19,6 +19,7 @@ from collectors.config import Database
 TRACK_SECONDS = 300  # a new project's history from every source that applies: under a minute measured
 COMMAND: Sequence[str] = (sys.executable, "-m", "collectors")  # how the app runs ecotrends (tests put a clock first)
 _TRACKING = re.compile(r"^tracking ([^:\s]+): ", re.M)
+_PROGRESS_LOG = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|DEBUG) ")  # the run's log: not for the page
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def track(db: Database, text: str) -> Tracking:
     except subprocess.TimeoutExpired:
         return Tracking((), f"ecotrends track {name}: not done within {TRACK_SECONDS} s; run it from a shell, or let "
                             "the next ecotrends collect fetch it", refused=True)  # fmt: skip
-    report = "\n".join(part.strip() for part in (done.stdout, done.stderr) if part.strip())
+    lines = [line for line in (done.stdout + "\n" + done.stderr).splitlines() if line.strip()
+             and not _PROGRESS_LOG.match(line)]  # fmt: skip
+    report = "\n".join(lines)
     ids = tuple(dict.fromkeys(_TRACKING.findall(done.stdout)))
     return Tracking(ids, report or f"ecotrends track exited {done.returncode}", refused=done.returncode != 0)

@@ -331,10 +331,10 @@ def project_search(db: str, key: str) -> None:
     """A box to find any known project by name, owner/repo or PyPI name; a click adds it to the chart."""
     from app import queries
 
-    report = st.session_state.pop(f"{key}_tracked", None)
-    if report:
-        st.sidebar.caption("ecotrends track said:")
-        st.sidebar.code(report, language="text")
+    tracked = st.session_state.pop(f"{key}_tracked", None)
+    if tracked:
+        report, refused = tracked
+        (st.sidebar.error if refused else st.sidebar.success)(plain(report))  # wraps in the narrow sidebar
     text = st.sidebar.text_input(
         "Find any project",
         key=f"{key}_find",
@@ -393,7 +393,7 @@ def _track_asked(db: str, key: str) -> None:
         return
     with st.sidebar, st.spinner(f"Tracking {text}: resolving it, then fetching its history ..."):
         done = tracking.track(reader.store_of(db), text)
-    st.session_state[f"{key}_tracked"] = done.report
+    st.session_state[f"{key}_tracked"] = (done.report, done.refused or not done.project_ids)
     if done.refused or not done.project_ids:
         return
     st.cache_data.clear()  # the project and its series are new to every cached query

@@ -48,8 +48,10 @@ def add_a_project(at: AppTest, text: str) -> AppTest:
 def test_a_project_nobody_knows_is_tracked_from_the_sidebar_and_charted(app_on_fake_api: Path):
     at = add_a_project(compare(), "narwhals")
     assert not at.exception
-    report = "\n".join(block.value for block in at.code)
+    report = "\n".join(block.value for block in at.sidebar.success).replace("\\", "")
+    assert not at.sidebar.error
     assert "tracking narwhals: narwhals; repository narwhals-dev/narwhals" in report, report
+    assert " INFO " not in report  # the run's log stays out of the page
     assert "narwhals" in next(w for w in at.multiselect if w.label == "Projects").value
     assert query(app_on_fake_api, "select project_id from tracked_project") == [("narwhals",)]
     assert query(app_on_fake_api, "select count(*) > 1000 from observation where subject = 'narwhals-dev/narwhals'") \
@@ -60,7 +62,7 @@ def test_a_project_nobody_knows_is_tracked_from_the_sidebar_and_charted(app_on_f
 def test_a_name_that_cannot_be_resolved_is_refused_with_its_reason_and_nothing_stored(app_on_fake_api: Path):
     before = query(app_on_fake_api, "select count(*) from observation")
     at = add_a_project(compare(), "pypi:nosuchpackage-zzz")
-    report = "\n".join(block.value for block in at.code)
+    report = "\n".join(block.value for block in at.sidebar.error).replace("\\", "")
     assert "cannot track" in report and "nosuchpackage-zzz" in report, report
     assert query(app_on_fake_api, "select count(*) from tracked_project") == [(0,)]
     assert query(app_on_fake_api, "select count(*) from observation") == before
