@@ -171,18 +171,17 @@ def _answers_a_byte_at_a_time(handler: BaseHTTPRequestHandler, closing: threadin
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
-    for byte in body:
-        if closing.wait(0.1):
-            return
-        try:
-            handler.wfile.write(bytes([byte]))
-            handler.wfile.flush()
-        except OSError:
-            return
+    _a_byte_at_a_time(handler, closing, body)
 
 
 def _headers_a_byte_at_a_time(handler: BaseHTTPRequestHandler, closing: threading.Event) -> None:
-    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Slow: " + b"x" * 200:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Slow: " + b"x" * 200
+    _a_byte_at_a_time(handler, closing, head)
+
+
+def _a_byte_at_a_time(handler: BaseHTTPRequestHandler, closing: threading.Event, data: bytes) -> None:
+    """Send `data` one byte every 0.1 s, until it is sent, the test ends or the client hangs up."""
+    for byte in data:
         if closing.wait(0.1):
             return
         try:

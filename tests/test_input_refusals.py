@@ -14,17 +14,8 @@ from collectors.projects import load_projects
 from collectors.sources import trends
 from tests.conftest import query
 from tests.test_claims import ARTICLE, claim
+from tests.test_cli import JAX_ONLY as JAX
 from tests.test_config import VALID_ENTRY
-
-JAX = """
-[[project]]
-id = "jax"
-name = "JAX"
-github = "jax-ml/jax"
-pypi = ["jax"]
-arxiv_phrase = "jax"
-trends_term = "jax"
-"""
 
 
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:
