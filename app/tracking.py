@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app import reader
 from collectors import config
 from collectors.config import Database
 
@@ -41,6 +42,7 @@ def track(db: Database, text: str) -> Tracking:
     env = dict(os.environ)
     if getattr(db, "data_path", None):
         env["ECOTRENDS_DATA_PATH"] = db.data_path
+    reader.READER.close()  # the page's own read connection would keep the writer waiting for its lock
     try:
         done = subprocess.run(args, capture_output=True, text=True, timeout=TRACK_SECONDS, env=env, check=False)
     except subprocess.TimeoutExpired:

@@ -4,6 +4,7 @@ chart; a name that cannot be resolved is refused with its reason and stores noth
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -27,7 +28,11 @@ def app_on_fake_api(seeded: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         for variable, url in api.env().items():
             monkeypatch.setenv(variable, url)
         monkeypatch.setenv("ECOTRENDS_DB", str(seeded))
-        monkeypatch.setattr(tracking, "COMMAND", ("faketime", FAKE_DAY, sys.executable, "-m", "collectors"))
+        # a suite run under faketime: the subprocess gets the fake's day alone (this process's own environment must
+        # stay as it is, or its clock jumps back)
+        outer_clock = [arg for v in os.environ if v.startswith("FAKETIME") or v == "LD_PRELOAD" for arg in ("-u", v)]
+        monkeypatch.setattr(tracking, "COMMAND", ("env", *outer_clock, "faketime", FAKE_DAY, sys.executable, "-m",
+                                                  "collectors"))  # fmt: skip
         queries.st.cache_data.clear()
         yield seeded
 
@@ -49,7 +54,7 @@ def test_a_project_nobody_knows_is_tracked_from_the_sidebar_and_charted(app_on_f
     at = add_a_project(compare(), "narwhals")
     assert not at.exception
     report = "\n".join(block.value for block in at.sidebar.success).replace("\\", "")
-    assert not at.sidebar.error
+    assert not at.sidebar.error, [e.value for e in at.sidebar.error]
     assert "tracking narwhals: narwhals; repository narwhals-dev/narwhals" in report, report
     assert " INFO " not in report  # the run's log stays out of the page
     assert "narwhals" in next(w for w in at.multiselect if w.label == "Projects").value
