@@ -308,21 +308,35 @@ def test_claims_filters_by_verdict_and_shows_the_explanation(populated: Path):
 
 
 def test_sql_console_is_read_only_and_locked_down(populated: Path, tmp_path: Path):
+    """Each escape is refused for its own reason: a refusal for another reason would hide a hole."""
     assert sql_console.console("select count(*) as n from observations")["n"][0] > 0
-    refused = [
-        "create table x as select 1",
-        "insert into project values ('a','a','a/a','a','a',null)",
-        f"attach '{tmp_path / 'other.duckdb'}' as other",
-        "install httpfs",
-        "load httpfs",
-        f"copy (select 1) to '{tmp_path / 'out.csv'}'",
-        f"select * from read_csv('{populated}')",
-        "set enable_external_access = true",
-        "select * from read_text('/etc/passwd')",
-    ]
-    for sql in refused:
-        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the point is that none succeeds
+    readable = tmp_path / "readable.csv"
+    readable.write_text("a\n1\n")
+    read_only = "attached in read-only mode"
+    no_files = "file system operations are disabled by configuration"
+    locked = "the configuration has been locked"
+    refused = {
+        "create table x as select 1": read_only,
+        "insert into project values ('a','a','a/a','a','a',null)": read_only,
+        f"attach '{tmp_path / 'other.duckdb'}' as other": no_files,
+        "install httpfs": no_files,
+        "load httpfs": "Loading external extensions is disabled",
+        f"copy (select 1) to '{tmp_path / 'out.csv'}'": no_files,
+        f"select * from read_csv('{readable}')": no_files,
+        "select * from read_text('/etc/passwd')": no_files,
+        "set enable_external_access = true": locked,
+        # the limits the console runs under cannot be lifted from inside it
+        "set memory_limit = '64GB'": locked,
+        "reset memory_limit": locked,
+        "set threads = 64": locked,
+        "set temp_directory = '/tmp'": locked,
+        "set allowed_directories = ['/']": locked,
+        "set autoload_known_extensions = true": locked,
+    }
+    for sql, reason in refused.items():
+        with pytest.raises(sql_console.ConsoleError) as error:
             sql_console.console(sql)
+        assert reason in str(error.value), (sql, str(error.value))
     assert not (tmp_path / "out.csv").exists()
 
 
