@@ -80,9 +80,47 @@ def test_every_page_on_an_empty_database_says_how_to_fill_it(app_db: Path, page:
     assert "ecotrends" in text, f"{page}: empty state names the command that fills it"
 
 
+CURATED = ["Apache MXNet", "JAX", "Keras", "PyTorch", "PyTorch Lightning", "TensorFlow"]
+# What each page shows on the populated database: its title, its headings, and each chart's y axis with the
+# projects drawn (the behaviour tests below check the figures themselves).
+SHOWN = {
+    "overview": ("Overview", ["Who leads", "Latest figures", "Freshness", "Claims"], []),
+    "compare": ("Compare", [], [("stars", CURATED)]),
+    "claims": ("Claims", ["Report cards", "Evidence", "Contradictions between articles",
+                          "☑️ partly supported: Since its release TensorFlow has grown into a leading power in machine "
+                          "learning\\."], [("stars", CURATED)]),
+    "check": ("Check an article", [], []),
+    "arxiv": ("Research mentions", ["arXiv papers mentioning each project, per month",
+                                    "Share among the chosen projects (arXiv)",
+                                    "Share of all deep-learning papers (arXiv)",
+                                    "Conference papers mentioning each framework (full text, yearly)",
+                                    "Denominator: deep-learning papers per month"],
+              [("papers per 30 days", ["PyTorch", "TensorFlow"]), ("% of their mentions", ["PyTorch", "TensorFlow"]),
+               ("% of papers in cs.LG, cs.CV, cs.CL, cs.AI, cs.NE, stat.ML", ["PyTorch", "TensorFlow"]),
+               ("papers per year", ["PyTorch", "TensorFlow"])]),
+    "github": ("GitHub", ["Stars shown on each day"], [("stars", CURATED)]),
+    "pypi": ("PyPI downloads", ["Downloads per 30 days (top-PyPI lists, monthly)"],
+             [("downloads per 30 days", CURATED)]),
+    "trends": ("Google Trends interest", ["Interest, export 2021-11-21..2026-11-15 (weekly)"],
+               [("interest (0-100)", ["PyTorch", "TensorFlow"])]),
+    "data": ("Data", ["Collection runs", "Coverage and gaps per series", "Download a view", "SQL console (read-only)"],
+             []),
+}  # fmt: skip
+
+
+def charts_of(at: AppTest) -> list[tuple[str, list[str]]]:
+    """Each chart's y-axis title and the sorted names of its lines."""
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return [(f["layout"]["yaxis"]["title"]["text"], sorted(t["name"] for t in f["data"])) for f in figures]
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_on_a_populated_database(populated: Path, page: str):
+def test_every_page_on_a_populated_database_shows_its_data(populated: Path, page: str):
     at = render(page)
+    title, headings, charts = SHOWN[page]
+    assert [t.value for t in at.title] == [title]
+    assert [h.value for h in (*at.header, *at.subheader)] == headings
+    assert charts_of(at) == charts
     assert not at.error or page == "overview"
 
 
