@@ -253,10 +253,17 @@ def test_every_compare_control_answers_three_changes_in_a_row(populated: Path):
         assert tuple(widget(at, "slider", "Date range").value) == chosen
         shown = [d[:10] for trace in figure_of(at)["data"] for d in trace["x"]]
         assert min(shown) >= chosen[0].isoformat() and max(shown) <= chosen[1].isoformat()
+        whole = chosen == (first, last)
+        assert url(at, "dates") == (None if whole else f"{chosen[0]}..{chosen[1]}"), "the whole span is left out"
 
 
 def test_compare_opens_on_the_choices_of_a_shared_link(populated: Path):
-    at = compare_page(projects="keras,jax", series="downloads_snapshot", show="index to 100", log="1", rolling="3")
+    at = compare_page(projects="keras,jax", series="downloads_snapshot", show="index to 100", log="1", rolling="3",
+                      dates="2020-01-01..2022-12-31")  # fmt: skip
+    assert tuple(widget(at, "slider", "Date range").value) == (date(2020, 1, 1), date(2022, 12, 31))
+    shown = [d[:10] for trace in figure_of(at)["data"] for d in trace["x"]]
+    assert min(shown) >= "2020-01-01" and max(shown) <= "2022-12-31"
+    assert url(at, "dates") == "2020-01-01..2022-12-31"
     assert widget(at, "multiselect", "Projects").value == ["keras", "jax"]
     assert widget(at, "selectbox", "Series").value == "downloads_snapshot"
     assert widget(at, "radio", "Show").value == "index to 100"

@@ -23,6 +23,7 @@ ui.url_choice("show", TRANSFORMS, "values")
 ui.url_number("rolling", 1, 1, 90)
 ui.url_flag("log")
 ui.url_flag("align")
+ui.url_date_range("dates")
 chosen, projects = ui.choose_projects(db)
 names = dict(zip(projects["project_id"], projects["name"], strict=True))
 palette = ui.colors(projects)
@@ -60,6 +61,7 @@ if first < last:  # a slider needs two distinct ends; a single day of data is sh
     st.session_state["dates"] = (max(first, min(chosen_range[0], last)), min(last, max(chosen_range[1], first)))
     st.session_state["date_bounds"] = (first, last)
     start, end = st.slider("Date range", min_value=first, max_value=last, key="dates")
+    ui.keep_range_in_url("dates", (first, last))
 frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)].copy()
 
 if rolling > 1:
