@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import pages, queries, reader, sql_console
+from app import pages, queries, reader, sql_console, transforms
 from collectors import inputs, interchange, seed, store
 from collectors.sources import trends
 from collectors.store import Observation
@@ -269,6 +270,38 @@ def test_compare_opens_on_the_choices_of_a_shared_link(populated: Path):
     assert widget(at, "radio", "Show").value == "index to 100"
     assert widget(at, "toggle", "Log scale").value is True
     assert widget(at, "slider", "Rolling mean (points)").value == 3
+
+
+def plotted(values: object) -> list:
+    """A trace's x or y as a list: plotly ships numeric arrays as base64 typed arrays."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def test_growth_rate_is_per_calendar_month_and_a_gap_stays_a_gap(populated: Path):
+    """The shipped JAX stars skip 2019-08 .. 2020-05: no change is drawn across those eleven months."""
+    at = compare_page(projects="jax", series="stars", show="growth rate")
+    (trace,) = figure_of(at)["data"]
+    points = dict(zip((x[:10] for x in plotted(trace["x"])), plotted(trace["y"]), strict=True))
+    assert "2019-07-31" in points and "2020-05-31" not in points
+    assert points["2020-06-30"] is None or np.isnan(points["2020-06-30"]), "the month after the gap has no change"
+    drawn = sorted(day for day, value in points.items() if value is not None and not np.isnan(value))
+    assert drawn and all(points[d] < 85 for d in drawn), "no spike"
+    assert any("Each change is from the month just before" in c.value for c in at.caption)
+
+
+def test_growth_rate_is_from_the_period_just_before_and_never_from_zero():
+    days = ["2019-05-15", "2019-06-15", "2019-07-15", "2020-06-15", "2020-07-15", "2020-08-15", "2020-09-15"]
+    frame = pd.DataFrame({"project_id": "a", "date": pd.to_datetime(days), "value": [100, 110, 121, 500, 550, 0, 10],
+                          "origin": "o"})  # fmt: skip
+    grid, periods = transforms.growth_rate(frame, is_count=False)
+    assert periods == "calendar months"
+    changes = [None if pd.isna(v) else round(v, 6) for v in grid["value"]]
+    assert changes == [None, 10.0, 10.0, None, 10.0, -100.0, None]
+    assert [d.strftime("%Y-%m-%d") for d in grid["date"]] == [
+        "2019-05-31", "2019-06-30", "2019-07-31", "2020-06-30", "2020-07-31", "2020-08-31", "2020-09-30"
+    ]  # fmt: skip
 
 
 def claim_links(at: AppTest) -> list[str]:

@@ -78,6 +78,9 @@ elif transform in ("growth rate", "share of total"):
         f"({'the mean per day' if spec.is_count else 'the last value'} of each), so that a project missing on a "
         "day never counts as zero."
     )
+    if transform == "growth rate":
+        period = periods.removeprefix("calendar ").removesuffix("s")
+        grid_note += f" Each change is from the {period} just before: after one without a point the line breaks."
     if frame["value"].dropna().empty:
         st.info(f"The chosen projects share no {periods[:-1]} in which all of them have a point: nothing to compare.")
         st.stop()
