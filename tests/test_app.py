@@ -228,6 +228,11 @@ def test_every_compare_control_answers_three_changes_in_a_row(populated: Path):
         widget(at, "radio", "Show").set_value(show).run()
         assert figure_of(at)["layout"]["yaxis"]["title"]["text"].startswith(axis)
         assert url(at, "show") == show
+        linear_only = show != "index to 100"
+        log_scale = widget(at, "toggle", "Log scale")
+        assert log_scale.disabled == linear_only, "log scale is offered only where it is drawn"
+        assert ("linear axis" in (log_scale.help or "")) == linear_only, "and says why not"
+        assert figure_of(at)["layout"]["yaxis"]["type"] == ("linear" if linear_only else "log")
 
     widget(at, "radio", "Show").set_value("values").run()
     for points in (7, 30, 1):

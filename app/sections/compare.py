@@ -31,7 +31,13 @@ with st.sidebar:
     key = st.selectbox("Series", keys, key="series", format_func=lambda k: queries.SERIES_BY_KEY[k].label)
     transform = st.radio("Show", TRANSFORMS, key="show")
     rolling = st.slider("Rolling mean (points)", 1, 90, key="rolling")
-    log = st.toggle("Log scale", key="log")
+    linear_only = transform in ("growth rate", "share of total")  # negative changes, and parts of a whole
+    log = st.toggle(
+        "Log scale",
+        key="log",
+        disabled=linear_only,
+        help="Not for a share or a growth rate: those are drawn on a linear axis." if linear_only else None,
+    )
     align = st.toggle(
         "Align by launch date",
         key="align",
@@ -103,7 +109,7 @@ unit = {
     "growth rate": "% change from the previous period",
     "share of total": "% of the chosen projects",
 }[transform]
-figure = ui.line_chart(frame, palette, names, unit, log=log and transform not in ("growth rate", "share of total"))
+figure = ui.line_chart(frame, palette, names, unit, log=log and not linear_only)
 if align:
     figure.update_xaxes(title="days since the repository's creation")
 else:
