@@ -455,6 +455,45 @@ def test_a_console_query_cannot_take_the_apps_memory(populated: Path):
     assert int(app_peak) < 1024**3 and int(console_peak) < 1024**3, (app_peak, console_peak)
 
 
+def data_page(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("sections/data.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def download_buttons(at: AppTest) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+def test_data_page_offers_a_view_with_rows_and_its_downloads_stay(populated: Path):
+    """On the shipped history the first view offered has rows; once prepared, CSV and Parquet stay offered through
+    the page's reruns (another control used, the page run again) until another view is chosen."""
+    at = data_page()
+    assert widget(at, "selectbox", "View").value == "claim_checks"
+    assert download_buttons(at) == []
+    widget(at, "button", "Prepare downloads").click().run()
+    claims = len(queries.claim_checks(str(populated)))
+    assert claims > 60 and any(c.value == f"{claims:,} rows." for c in at.caption)
+    assert download_buttons(at) == ["CSV", "Parquet"]
+    at.run()
+    assert download_buttons(at) == ["CSV", "Parquet"], "the buttons outlive a rerun"
+    assert all(b.proto.ignore_rerun for b in at.get("download_button")), "a download does not rerun the page"
+    widget(at, "selectbox", "View").set_value("github_stars_daily").run()
+    assert download_buttons(at) == [] and url(at, "view") == "github_stars_daily"
+    assert widget(data_page(view="github_stars_daily"), "selectbox", "View").value == "github_stars_daily"
+
+
+def test_data_page_runs_table_shows_an_empty_cell_for_no_error(populated: Path):
+    runs = data_page().dataframe[0].value
+    assert len(runs) > 0 and runs["status"].eq("ok").any()
+    assert runs["error"].map(lambda error: isinstance(error, str)).all(), "an empty cell, not None"
+    assert set(runs.loc[runs["status"] == "ok", "error"]) == {""}
+
+
 def test_human_numbers():
     from app.ui import human
 
