@@ -494,6 +494,13 @@ def test_data_page_runs_table_shows_an_empty_cell_for_no_error(populated: Path):
     assert set(runs.loc[runs["status"] == "ok", "error"]) == {""}
 
 
+def test_streamlit_started_from_the_checkout_sends_no_usage_statistics():
+    """`make app` runs Streamlit from the checkout, where .streamlit/config.toml turns its usage statistics off."""
+    probe = "from streamlit import config; print(config.get_option('browser.gatherUsageStats'))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
+
+
 def test_human_numbers():
     from app.ui import human
 
