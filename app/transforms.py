@@ -34,7 +34,15 @@ def share_of_total(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, s
 
 
 def growth_rate(frame: pd.DataFrame, is_count: bool) -> tuple[pd.DataFrame, str]:
-    """Each project's percent change from the previous common period (see common_grid)."""
+    """Each project's percent change from the calendar period just before (see common_grid).
+
+    Every change spans one period: after a gap (a period without a common point) there is no change, and the
+    period is kept with an empty value so that the line breaks there, instead of eleven months drawn as one step.
+    A change from zero has no percentage and is left empty too.
+    """
     grid, periods = common_grid(frame, is_count)
-    grid["value"] = 100 * grid.groupby("project_id")["value"].pct_change()
-    return grid, periods
+    period = grid["date"].dt.to_period("Y" if periods == "calendar years" else "M")
+    before = grid.assign(period=period + 1)[["project_id", "period", "value"]].rename(columns={"value": "before"})
+    grid = grid.assign(period=period).merge(before, on=["project_id", "period"], how="left")
+    grid["value"] = (100 * (grid["value"] / grid["before"] - 1)).where(grid["before"] > 0)
+    return grid.drop(columns=["period", "before"]), periods

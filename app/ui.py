@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -170,6 +171,29 @@ def url_number(key: str, default: int, low: int, high: int) -> None:
     elif key not in st.session_state:
         st.session_state[key] = default
     st.session_state[key] = max(low, min(high, int(st.session_state[key])))
+
+
+def url_date_range(key: str) -> None:
+    """For a date-range slider: ?key=YYYY-MM-DD..YYYY-MM-DD when the page opens; the page keeps it within its data."""
+    raw = _from_url(key)
+    parts = raw.split("..") if raw else []
+    try:
+        start, end = (date.fromisoformat(part) for part in parts)
+    except ValueError:
+        return  # not a range: the page shows the whole span
+    st.session_state[key] = (min(start, end), max(start, end))
+
+
+def keep_range_in_url(key: str, whole: tuple[date, date]) -> None:
+    """Write a narrowed date range into the URL as start..end; the whole span is left out, so that a link to it
+    follows the data as it grows."""
+    chosen = tuple(st.session_state.get(key) or whole)
+    text = None if chosen == tuple(whole) else f"{chosen[0].isoformat()}..{chosen[1].isoformat()}"
+    st.session_state[f"_url_{key}"] = text
+    if text is None:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != text:
+        st.query_params[key] = text
 
 
 def keep_in_url(*keys: str) -> None:

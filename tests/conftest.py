@@ -20,7 +20,6 @@ from collectors.config import DuckLake, collected
 from collectors.projects import load_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 # Every test, and every process a test starts, loads a small real subset of the shipped catalogue (14 projects cut
 # from data/seed/catalogue/ with all their rows): seeding the whole catalogue costs 15 s. tests/test_catalogue.py
 # loads the real one once.

@@ -141,3 +141,11 @@ def test_a_source_is_named_in_its_own_module_view_and_few_other_files():
         named = files_naming(pattern)
         assert f"collectors/sources/{source}.py" in named
         assert len(named) <= 6, f"{source} is named in {len(named)} product files: {named}"
+
+
+def test_no_test_reads_outside_the_repository():
+    """The suite runs on a clone alone: fixtures live under tests/, never in ../shared or another checkout."""
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for outside in ('/ "shared"', '"../shared/', "/work/shared", "parents[2]"):
+            assert outside not in text or path.name == "test_architecture.py", f"{path.name} reads {outside}"

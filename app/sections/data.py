@@ -8,6 +8,9 @@ import streamlit as st
 
 from app import queries, reader, sql_console, ui
 
+# The view offered first: the verdicts, which every database holds (the shipped history judges every claim).
+DEFAULT_VIEW = "claim_checks"
+
 db = str(reader.database())
 st.title("Data")
 st.caption(f"Database: `{db}`")
@@ -25,7 +28,7 @@ failed = runs[runs["status"].isin(["failed", "partial"])] if not runs.empty else
 if not failed.empty:
     st.warning(f"{len(failed)} of the last {len(runs)} runs failed or were partial; their errors are below.")
 st.dataframe(
-    runs,
+    runs.assign(error=runs["error"].fillna("")) if "error" in runs else runs,  # an empty cell, not "None"
     hide_index=True,
     width="stretch",
     column_config={
@@ -54,18 +57,26 @@ st.dataframe(
 )
 
 st.subheader("Download a view")
-views = queries.published_views(db)
-view = st.selectbox("View", list(views["view_name"]), format_func=lambda v: v)
-st.caption(ui.plain(views.set_index("view_name").at[view, "comment"]))
+comments = queries.published_views(db).set_index("view_name")["comment"]
+ui.url_choice("view", list(comments.index), DEFAULT_VIEW)
+view = st.selectbox("View", list(comments.index), key="view")
+ui.keep_in_url("view")
+st.caption(ui.plain(comments[view]))
 if st.button("Prepare downloads"):
     with st.spinner("Reading the view…"):
         frame = queries.view_rows(db, view)
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
+    st.session_state["prepared_download"] = (view, len(frame), frame.to_csv(index=False), buffer.getvalue())
+prepared = st.session_state.get("prepared_download")
+if prepared and prepared[0] == view:  # the files stay ready, and their buttons shown, until another view is chosen
+    _, rows, csv, parquet = prepared
+    st.caption(f"{rows:,} rows.")
     left, right = st.columns(2)
-    left.download_button("CSV", frame.to_csv(index=False), file_name=f"{view}.csv", mime="text/csv")
+    # on_click="ignore": a download does not rerun the page, so both buttons stay for the next click
+    left.download_button("CSV", csv, file_name=f"{view}.csv", mime="text/csv", on_click="ignore")
     right.download_button(
-        "Parquet", buffer.getvalue(), file_name=f"{view}.parquet", mime="application/vnd.apache.parquet"
+        "Parquet", parquet, file_name=f"{view}.parquet", mime="application/vnd.apache.parquet", on_click="ignore"
     )
 
 st.subheader("SQL console (read-only)")
