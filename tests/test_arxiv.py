@@ -147,7 +147,43 @@ def test_zero_is_believed_for_a_series_without_counts(db, mock_http, december_20
     assert arxiv.parse_total(load_recording("arxiv/count_zero.json")["response"]["body_text"]) == 0
 
 
-@pytest.mark.parametrize("text", ["", "<html>503</html>", "<feed xmlns='http://www.w3.org/2005/Atom'/>"])
-def test_malformed_answers_are_payload_errors(text):
-    with pytest.raises(arxiv.PayloadError):
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "arXiv answer is not XML: no element found"),
+        ("<html>503</html>", "arXiv answer is not an Atom feed (root 'html')"),
+        ("<feed xmlns='http://www.w3.org/2005/Atom'/>", "arXiv feed has no numeric opensearch:totalResults (None)"),
+    ],
+)
+def test_malformed_answers_are_payload_errors(text, says):
+    with pytest.raises(arxiv.PayloadError) as error:
         arxiv.parse_total(text)
+    assert str(error.value).startswith(says)
+
+
+ERROR_FEED = load_recording("arxiv/error_feed_http200.json")["response"]["body_text"]
+ERROR_ID = "<id>https://arxiv.org/api/errors#max_results_must_be_non-negative</id>"
+
+
+@pytest.mark.parametrize(
+    ("feed", "says"),
+    [
+        (ERROR_FEED, "arXiv error feed: max_results must be non-negative"),
+        (ERROR_FEED.replace("<title>Error</title>", "<title>Oops</title>"), "arXiv error feed: max_results must"),
+        (ERROR_FEED.replace(ERROR_ID, "<id>https://arxiv.org/x</id>"), "arXiv error feed: max_results must"),
+        (ERROR_FEED.replace("<summary>max_results must be non-negative</summary>", ""),
+         "arXiv error feed: https://arxiv.org/api/errors#max_results_must_be_non-negative"),
+    ],
+)  # fmt: skip
+def test_an_error_entry_is_known_by_its_id_or_its_title(feed, says):
+    """arXiv marks an error by the entry's id and by its title; either alone is an error, never a count of 1."""
+    with pytest.raises(arxiv.PayloadError) as error:
+        arxiv.parse_total(feed)
+    assert str(error.value).startswith(says)
+
+
+def test_a_feed_whose_entries_are_papers_gives_its_total():
+    papers = ERROR_FEED.replace(ERROR_ID, "<id>http://arxiv.org/abs/2301.00001v1</id>").replace(
+        "<title>Error</title>", "<title>A paper</title>"
+    )
+    assert arxiv.parse_total(papers) == 1

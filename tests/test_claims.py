@@ -231,6 +231,21 @@ def test_a_proxy_covers_a_claim_as_far_as_its_best_covered_project(db, tmp_path)
     assert query(db, "select coverage from claim_coverage where claim_id = 'u' and chosen") == [(1.0,)]
 
 
+def test_a_project_without_a_point_covers_nothing(db, tmp_path):
+    """No TensorFlow point at all: the comparison's coverage is 0, not a day's worth; the explanation says which
+    project has nothing, and a proxy without any point covers nothing either."""
+    rows = "".join(f"github,pytorch/pytorch,stars,2023-{m:02d}-01,,{60000 + m * 100},a\n" for m in range(1, 13))
+    register = claim("bigger", kind="comparison", subjects=["tensorflow", "pytorch"], direction="greater") + claim(
+        "u", kind="uncheckable", source="none", metric="community_size", subjects=["jax"], reason="no threshold",
+        proxy="github stars",
+    )  # fmt: skip
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["bigger"][0] == "no_data"
+    assert query(db, "select claim_id, coverage, missing from claim_coverage where chosen order by all") == [
+        ("bigger", 0.0, ["tensorflow"]), ("u", 0.0, ["jax"])
+    ]  # fmt: skip
+
+
 def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
     rows = (
         "github,pytorch/pytorch,stars,2023-01-01,,60000,a\ngithub,pytorch/pytorch,stars,2023-12-31,,66000,a\n"

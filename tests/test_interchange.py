@@ -114,6 +114,64 @@ def test_rows_without_a_source_name_or_a_subject_are_refused(db: Path, tmp_path:
     assert observations(db) == []
 
 
+def test_the_smallest_valid_values_are_kept(db: Path, tmp_path: Path):
+    """A count of 0 over one day and a level of 0 are real observations, not errors."""
+    path = write(tmp_path, HEADER + "pypi,torch,downloads,2023-01-01,1,0,o\ngithub,a/b,stars,2023-01-01,,0,o\n")
+    assert interchange.import_files(db, [path]) == 2
+    assert query(db, "select source, window_days, value from observations order by all") == [
+        ("github", None, 0.0), ("pypi", 1, 0.0)
+    ]  # fmt: skip
+
+
+def test_collected_at_is_kept_when_given_and_refused_when_not_a_time(db: Path, tmp_path: Path):
+    header = HEADER.strip() + ",collected_at\n"
+    good = write(tmp_path, header + "github,a/b,stars,2023-01-01,,1,o,\ngithub,a/b,stars,2023-01-02,,2,o,"
+                 "2023-01-02T08:00:00\n", "good.csv")  # fmt: skip
+    interchange.import_files(db, [good])
+    stamps = query(db, "select date::varchar, collected_at::varchar from observations order by date")
+    assert stamps[1] == ("2023-01-02", "2023-01-02 08:00:00") and stamps[0][1] is not None, "empty: the import's time"
+    bad = write(tmp_path, header + "github,a/b,stars,2023-01-03,,3,o,2023-01-02T08:00:00\n"
+                "github,a/b,stars,2023-01-04,,4,o,yesterday\n", "bad.csv")  # fmt: skip
+    with pytest.raises(InputFileError) as error:
+        interchange.import_files(db, [bad])
+    assert str(error.value) == f"{bad}: line 3: collected_at 'yesterday' is not an ISO timestamp"
+
+
+def test_import_errors_read_in_full(db: Path, tmp_path: Path):
+    """Each message names the file, the line and what is wrong, in these words."""
+    (tmp_path / "folder.csv").mkdir()
+    cases = {
+        tmp_path / "missing.csv": "no such file",
+        tmp_path / "folder.csv": "is a directory, not a file",
+        write(tmp_path, "x", "obs.json"): "unknown file type '.json'; expected .csv or .parquet",
+        write(tmp_path, "not parquet", "obs.parquet"): "not a readable Parquet file (",
+        write(tmp_path, "source,subject\n", "columns.csv"): (
+            "line 1: wrong columns (missing ['metric', 'date', 'window_days', 'value', 'origin'], unexpected none); "
+            "expected source,subject,metric,date,window_days,value,origin[,collected_at]"
+        ),
+        write(tmp_path, HEADER + "github,a/b,stars,2023-01-01,,1,o\ngithub,a/b,stars,2023-01-01,,2,o\n", "dup.csv"): (
+            "line 3: duplicate observation github/a/b/stars on 2023-01-01 (first on line 2)"
+        ),
+        write(tmp_path, HEADER + "github,a/b,stars,2023-01-01,0.5,1,o\n", "window.csv"): (
+            "line 2: window_days '0.5' is not empty or a whole number of days >= 1"
+        ),
+    }
+    for path, says in cases.items():
+        with pytest.raises(InputFileError) as error:
+            interchange.import_files(db, [path])
+        assert str(error.value).startswith(f"{path}: {says}"), str(error.value)
+
+
+def test_a_parquet_file_numbers_its_rows_from_one(db: Path, tmp_path: Path):
+    rows = [("github", "a/b", "stars", "2023-01-01", None, 1.0, "o"), ("github", "a/b", "stars", "2023-01-02", None,
+            -1.0, "o")]  # fmt: skip
+    path = tmp_path / "obs.parquet"
+    pd.DataFrame(rows, columns=list(interchange.COLUMNS)).to_parquet(path)
+    with pytest.raises(InputFileError) as error:
+        interchange.import_files(db, [path])
+    assert str(error.value) == f"{path}: line 2: value -1 is negative"
+
+
 def test_cli_import_and_export_exit_codes(tmp_path: Path, capsys):
     db = tmp_path / "cli.duckdb"
     good = write(tmp_path, GOOD)

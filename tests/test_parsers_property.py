@@ -67,7 +67,8 @@ def assert_clear(call, check=lambda result: None) -> None:
     try:
         result = call()
     except EcotrendsError as exc:
-        assert str(exc), "an error says what is wrong"
+        message = str(exc)
+        assert len(message) > 20 and not message.startswith("None"), f"an error says what is wrong: {message!r}"
         return
     check(result)
 

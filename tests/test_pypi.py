@@ -1,6 +1,8 @@
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from collectors.config import Project
 from collectors.sources import pypi
 from tests.collect_helpers import run
@@ -70,6 +72,51 @@ def test_first_release_ignores_versions_without_files():
     payload = load_recording("pypi/pypi_json_torch.json")["response"]["body_json"]
     assert any(not files for files in payload["releases"].values()), "fixture keeps a version with no files"
     assert pypi.parse_first_release(payload, "torch") == (date(2018, 12, 7), "1.0.0")
+
+
+def test_first_release_is_the_earliest_upload_by_either_time_field():
+    """Files without a time are skipped (not the end of the release); older answers carry only upload_time."""
+    payload = {"releases": {
+        "0.2": [{"upload_time": "2019-03-01T10:00:00"}],
+        "0.1": [{"filename": "no-time.tar.gz"}, {"upload_time_iso_8601": "2018-12-07T18:56:01.123Z"}],
+        "0.3": [],
+    }}  # fmt: skip
+    assert pypi.parse_first_release(payload, "torch") == (date(2018, 12, 7), "0.1")
+    assert pypi.parse_first_release({"releases": {"0.2": [{"upload_time": "2019-03-01T10:00:00"}]}}, "x") == (
+        date(2019, 3, 1), "0.2"
+    )  # fmt: skip
+    assert pypi.parse_first_release({"releases": {}}, "x") is None
+
+
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({}, "/pypi/torch/json: no 'releases' object"),
+        ({"releases": {"1.0": {}}}, "/pypi/torch/json: release 1.0 is not a list of files"),
+        ({"releases": {"1.0": [{"upload_time": "soon"}]}}, "/pypi/torch/json: release 1.0 has upload time 'soon'"),
+    ],
+)
+def test_unusable_release_lists_are_refused_with_the_release(payload, says):
+    with pytest.raises(pypi.PayloadError) as error:
+        pypi.parse_first_release(payload, "torch")
+    assert str(error.value) == says
+
+
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ([], "expected a JSON object, got list"),
+        ({"type": "recent", "data": []}, "not an overall_downloads answer (type='recent')"),
+        ({"type": "overall_downloads", "data": {}}, "not an overall_downloads answer (type='overall_downloads')"),
+        ({"type": "overall_downloads", "data": [{"date": "2026-01-01"}]}, "malformed row {'date': '2026-01-01'}"),
+        ({"type": "overall_downloads", "data": [{"category": "with_mirrors", "date": "2026-01-01", "downloads": True}]},
+         "downloads True on 2026-01-01 is not a count"),
+    ],
+)  # fmt: skip
+def test_unusable_daily_answers_are_refused_with_the_reason(payload, says):
+    with pytest.raises(pypi.PayloadError) as error:
+        pypi.parse_overall(payload, "torch")
+    assert str(error.value) == f"GET https://pypistats.org/api/packages/torch/overall: {says}"
 
 
 def test_unknown_package_fails_alone_with_its_name(db: Path, mock_http, frozen_now):
