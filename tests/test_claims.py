@@ -252,12 +252,15 @@ def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
         "github,tensorflow/tensorflow,stars,2023-01-01,,100000,a\n"
         "github,tensorflow/tensorflow,stars,2023-12-31,,125000,a\n"
     )
+    rows += "github,jax-ml/jax,stars,2023-01-01,,20000,a\ngithub,jax-ml/jax,stars,2023-12-31,,21000,a\n"
     register = claim("fast", kind="growth", direction="up", relative_to=["tensorflow"]) + claim(
         "grows", kind="growth", direction="up"
-    )
+    ) + claim("fastest", kind="growth", direction="up", relative_to=["jax", "tensorflow"])
     result = verdicts(db, tmp_path, register, rows)
     assert result["grows"][0] == "supported"
     assert result["fast"][0] == "inaccurate" and "tensorflow +25.0%, as fast or faster" in result["fast"][2]
+    assert result["fastest"][0] == "inaccurate", "outpacing JAX (+5%) is not enough: TensorFlow grew +25%"
+    assert "tensorflow +25.0%, as fast or faster" in result["fastest"][2]
 
 
 def test_crossover_reports_the_day_one_overtook_the_other(db, tmp_path):
@@ -338,7 +341,9 @@ def test_no_data_names_the_command_that_fills_it(db, tmp_path):
         STARS,
     )
     assert result["old"][0] == "no_data"
-    assert "ecotrends collect --source github" in result["old"][2]
+    assert result["old"][2].endswith(
+        "Fill it with: ecotrends collect --source github, or ecotrends backfill --source github."
+    ), "every command the source declares"
 
 
 def test_uncheckable_keeps_its_reason_and_shows_its_proxy_as_a_proxy(db, tmp_path):
