@@ -192,14 +192,19 @@ def figure_of(at: AppTest) -> dict:
     return json.loads(at.get("plotly_chart")[0].proto.spec)
 
 
-def compare_page(**params: str) -> AppTest:
+def open_page(section: str, **params: str) -> AppTest:
+    """A page of the app opened by its link (`params` as the URL's query), checked to have run without error."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("sections/compare.py")
+    at.switch_page(f"sections/{section}.py")
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def compare_page(**params: str) -> AppTest:
+    return open_page("compare", **params)
 
 
 def widget(at: AppTest, kind: str, label: str):
@@ -456,13 +461,7 @@ def test_a_console_query_cannot_take_the_apps_memory(populated: Path):
 
 
 def data_page(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("sections/data.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page("data", **params)
 
 
 def download_buttons(at: AppTest) -> list[str]:

@@ -9,7 +9,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,14 +74,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
         server.wait(timeout=20)
 
 
-def test_every_page_renders_without_errors_in_chromium(app_url: str):
+@contextmanager
+def chromium_page(height: int = 1000, downloads: bool = False) -> Iterator:
+    """A page of headless Chromium 1400 px wide; the browser is closed however the test ends."""
     from playwright.sync_api import sync_playwright
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    failures = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            yield browser.new_page(viewport={"width": 1400, "height": height}, accept_downloads=downloads)
+        finally:
+            browser.close()
+
+
+def test_every_page_renders_without_errors_in_chromium(app_url: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    failures = []
+    with chromium_page() as page:
         for app_page in PAGES:
             name = app_page.name
             page.goto(f"{app_url}/{app_page.url_path}", wait_until="domcontentloaded")
@@ -92,7 +102,6 @@ def test_every_page_renders_without_errors_in_chromium(app_url: str):
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
             if errors:
                 failures.append((name, errors))
-        browser.close()
     assert failures == [], failures
 
 
@@ -141,12 +150,8 @@ def wait_for_chart(page, expression: str, expected: object) -> object:
 
 def test_controls_answer_every_click_in_chromium(app_url: str):
     """As a person uses the page: each control clicked three times in a row, each click seen on the chart."""
-    from playwright.sync_api import sync_playwright
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with chromium_page() as page:
         page.goto(f"{app_url}/compare?series=stars&projects=tensorflow,pytorch,keras", wait_until="domcontentloaded")
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
         settled(page)
@@ -191,20 +196,14 @@ def test_controls_answer_every_click_in_chromium(app_url: str):
             picked.append(shown_within(page, lambda h=heading, s=statement: s[:40] in h.inner_text(), True))
         page.screenshot(path=str(SCREENSHOTS / "claims-picked.png"), full_page=True)
         assert picked == [True, True, True], "every claim picked must show at once"
-        browser.close()
 
 
 def test_error_texts_show_urls_as_written(app_url: str):
     """An error that names a URL shows it exactly, without the backslashes of Markdown escaping."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with chromium_page() as page:
         page.goto(f"{app_url}/", wait_until="domcontentloaded")  # the Overview is the default page
         page.wait_for_selector("[data-testid='stAlertContentError']", timeout=60_000)
         text = " ".join(page.locator("[data-testid='stAlertContentError']").all_inner_texts())
-        browser.close()
     assert "https://api.github.com/repos/tensorflow/tensorflow" in text
     assert "Failed to resolve 'api.github.com'" in text
     assert "\\" not in text
@@ -218,14 +217,10 @@ def metric_values(page) -> dict[str, str]:
 
 def test_a_pasted_article_is_checked_end_to_end_in_chromium(app_url: str, tmp_path: Path):
     """A reader pastes an article, sees its claims judged, switches the input three times, downloads the claims."""
-    from playwright.sync_api import sync_playwright
-
     from collectors import claims
 
     article = (ROOT / "tests" / "fixtures" / "articles" / "quick-take.txt").read_text(encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
+    with chromium_page(height=1200, downloads=True) as page:
         page.goto(f"{app_url}/check", wait_until="domcontentloaded")
         page.wait_for_selector("textarea", timeout=60_000)
         settled(page)
@@ -252,7 +247,6 @@ def test_a_pasted_article_is_checked_end_to_end_in_chromium(app_url: str, tmp_pa
             page.get_by_role("button", name="Download the 7 accepted claim(s) as TOML").click()
         saved = tmp_path / "claims.toml"
         download.value.save_as(saved)
-        browser.close()
     articles, registered = claims.load_register(saved)
     assert articles[0].id == "pytorch-vs-tensorflow-a-quick" and len(registered) == 7
 
@@ -260,12 +254,8 @@ def test_a_pasted_article_is_checked_end_to_end_in_chromium(app_url: str, tmp_pa
 def test_any_project_is_found_by_typing_and_stays_in_the_link_in_chromium(app_url: str):
     """As on star-history: type a name into the box, click the match, three times; each lands on the chart and in
     the URL, and the URL opened again shows the same chart."""
-    from playwright.sync_api import sync_playwright
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with chromium_page() as page:
         page.goto(f"{app_url}/compare?series=stars&projects=pytorch", wait_until="domcontentloaded")
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
         settled(page)
@@ -288,16 +278,11 @@ def test_any_project_is_found_by_typing_and_stays_in_the_link_in_chromium(app_ur
         settled(page)
         names = wait_for_chart(page, "figure.data.map(t => t.name).sort().join(',')", "PyTorch,duckdb,flask,polars")
         assert names == "PyTorch,duckdb,flask,polars", names
-        browser.close()
 
 
 def test_both_downloads_stay_after_each_click_in_chromium(app_url: str):
     """Data page: prepared once, CSV and Parquet each download, and stay offered for the next click."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    with chromium_page(downloads=True) as page:
         page.goto(f"{app_url}/data", wait_until="domcontentloaded")
         page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
         settled(page)
@@ -311,4 +296,3 @@ def test_both_downloads_stay_after_each_click_in_chromium(app_url: str):
             settled(page)
         page.screenshot(path=str(SCREENSHOTS / "data-downloads.png"), full_page=True)
         assert downloaded == ["claim_checks.csv", "claim_checks.parquet"] * 2, downloaded
-        browser.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from collectors.config import Project
 from collectors.extraction.numbers import Number
@@ -47,7 +48,7 @@ COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 _NOT_PROJECT_NAMES_TEXT = (
     "a an the it its it's this that these those there their they we our you he she his her each every both either "
     "neither today now meanwhile however also yet still only even overall since by in on at for from with after "
-    "before during as while when according github pypi python google trends stack arxiv overflow anaconda conda "
+    "before during as while when according python google anaconda "
     "microsoft meta facebook amazon apple netflix openai nvidia intel ibm papers code hacker news reddit twitter "
     "january february march april may june july august september october november december q1 q2 q3 q4 one two "
     "three four five six seven eight nine ten most many some several all other others compared downloads stars "
@@ -55,12 +56,26 @@ _NOT_PROJECT_NAMES_TEXT = (
     "project framework library package version release searches mentions citations traffic combined together "
     "altogether"
 )
-NOT_PROJECT_NAMES = frozenset(_NOT_PROJECT_NAMES_TEXT.split())
-# Sites and companies articles cite as the place a figure comes from: a package of that name ("arxiv", "github")
-# is not what "arXiv papers" or "released by Google" means.
-SITE_NAMES = frozenset({"github", "pypi", "arxiv", "conda", "anaconda", "google",
-                        "papers with code", "hacker news", "reddit", "twitter", "meta", "facebook", "microsoft",
-                        "python", "rust", "javascript", "java", "go", "julia"})  # and languages
+# Sites, companies and languages articles cite beside the sources ecotrends reads (whose names and titles each
+# source declares): a package of that name ("arxiv", "github") is not what "arXiv papers" or "released by Google"
+# means.
+_OTHER_SITE_NAMES = frozenset({"anaconda", "google", "papers with code", "hacker news", "reddit", "twitter", "meta",
+                               "facebook", "microsoft", "python", "rust", "javascript", "java", "go", "julia"})
+
+
+@cache
+def site_names() -> frozenset[str]:
+    """The sources' names and titles ("stackoverflow", "stack overflow", "google trends") and the other sites."""
+    from collectors import sources
+
+    declared = {name for source in sources.registry().values() for name in (source.name, source.title.lower())}
+    return frozenset(declared) | _OTHER_SITE_NAMES
+
+
+@cache
+def not_project_names() -> frozenset[str]:
+    """Capitalised words that begin a sentence or name a site, a company or a time: never a project to track."""
+    return frozenset(_NOT_PROJECT_NAMES_TEXT.split()) | {word for name in site_names() for word in name.split()}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _CATALOGUE_NGRAM = 3  # names of up to three words ("Hugging Face Transformers")
 # "Litestar has about 5,000 stars", "Robyn's downloads reached 2 million", "Sanic, with 18,000 stars"
@@ -100,12 +115,13 @@ class ProjectNames:
         self.catalogue: dict[str, str] = {}  # alias -> project id, the most prominent project first
         self._prominent: set[str] = set()
         self._display: dict[str, str] = {}
+        sites = site_names()
         for named in catalogue:
             self._display[named.id] = named.name
             if named.prominent:
                 self._prominent.add(named.id)
             for alias in catalogue_aliases(named):
-                if alias not in self.aliases and alias not in SITE_NAMES:
+                if alias not in self.aliases and alias not in sites:
                     self.catalogue.setdefault(alias, named.id)
 
     def mentions(self, text: str) -> list[Mention]:
@@ -140,7 +156,7 @@ class ProjectNames:
         for match in _SUBJECT_OF_FIGURE.finditer(text):
             name = match.group("name")
             words = [word.lower().removesuffix("'s") for word in name.split()]
-            if words[0] in NOT_PROJECT_NAMES or any(m.at < match.end("name") and match.start() < m.end
+            if words[0] in not_project_names() or any(m.at < match.end("name") and match.start() < m.end
                                                     for m in mentions):  # fmt: skip
                 continue
             return name

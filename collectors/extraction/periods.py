@@ -90,14 +90,17 @@ def _start(year: int, part: str | None) -> str:
 
 
 def _end(year: int, part: str | None) -> str:
-    month = _PART_OF_YEAR[part][1] if part else 12
+    return _month_end(year, _PART_OF_YEAR[part][1] if part else 12)
+
+
+def _month_end(year: int, month: int) -> str:
     return f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
 def _up_to_article(context: Context) -> tuple[str, str]:
     """The article's year up to its month: a claim cannot speak of months the article had not seen."""
-    year, month = context.article_year, context.article_month or 12
-    return f"{year}-01-01", _end(year, None)[:5] + f"{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    year = context.article_year
+    return f"{year}-01-01", _month_end(year, context.article_month or 12)
 
 
 def _article_basis(context: Context) -> str:

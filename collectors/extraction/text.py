@@ -134,15 +134,10 @@ def clauses(sentence: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def article_year(lines: Sequence[str]) -> int | None:
-    """The year of the article's date line ("| Dec, 2023", "Published 3 March 2024", "(2025 Edition)"): a short
-    line, a byline or a title line, never a sentence that happens to name a month ("released in September 2016")."""
-    dated = article_date(lines)
-    return dated[0] if dated else None
-
-
 def article_date(lines: Sequence[str]) -> tuple[int, int | None] | None:
-    """(year, month or None) of the article's date line; see `article_year`."""
+    """(year, month or None) of the article's date line ("| Dec, 2023", "Published 3 March 2024", "(2025
+    Edition)"): a short line, a byline or a title line, never a sentence that happens to name a month ("released in
+    September 2016")."""
     for line in lines[:15]:
         match = DATE_LINE.search(line)
         if not match:
