@@ -74,8 +74,9 @@ def test_the_real_register_loads_and_validates():
 
 @pytest.mark.parametrize(
     ("claimed", "verdict"),
-    [(65000, "supported"), (77000, "supported"), (78000, "inaccurate"), (140000, "contradicted"), (54000, "supported")],
-)
+    [(65000, "supported"), (77000, "supported"), (78000, "inaccurate"), (140000, "contradicted"), (54000, "supported"),
+     (104999, "inaccurate"), (105000, "contradicted"), (120000, "contradicted")],
+)  # fmt: skip
 def test_value_within_tolerance_at_some_point_of_the_period(db, tmp_path, claimed, verdict):
     result = verdicts(db, tmp_path, claim("v", claimed_value=claimed, tolerance=0.1), STARS)
     assert result["v"][0] == verdict
@@ -229,6 +230,14 @@ def test_a_proxy_covers_a_claim_as_far_as_its_best_covered_project(db, tmp_path)
     )  # fmt: skip
     verdicts(db, tmp_path, register, rows)
     assert query(db, "select coverage from claim_coverage where claim_id = 'u' and chosen") == [(1.0,)]
+
+
+def test_evidence_covering_exactly_half_of_the_period_is_enough(db, tmp_path):
+    rows = "".join(f"github,pytorch/pytorch,stars,2023-01-{d:02d},,1000,a\n" for d in range(6, 11))
+    register = claim("half", claimed_value=1000, tolerance=0.1, period_start="2023-01-01", period_end="2023-01-10")
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["half"][0] == "supported" and "covering 2023-01-06..2023-01-10" in result["half"][2]
+    assert "(50%)" in result["half"][2]
 
 
 def test_a_project_without_a_point_covers_nothing(db, tmp_path):
