@@ -98,7 +98,9 @@ ARXIV = "".join(
 
 
 @pytest.mark.parametrize(
-    ("claimed", "verdict"), [(72, "supported"), (66, "supported"), (60, "inaccurate"), (30, "contradicted")]
+    ("claimed", "verdict"),
+    [(72, "supported"), (66, "supported"), (80, "supported"), (80.1, "inaccurate"), (60, "inaccurate"),
+     (30, "contradicted")],
 )
 def test_share_between_subjects(db, tmp_path, claimed, verdict):
     register = claim(
