@@ -257,6 +257,20 @@ def test_a_project_without_a_point_covers_nothing(db, tmp_path):
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("direction", "last", "verdict"),
+    [("up", 105000, "inaccurate"), ("up", 106000, "supported"), ("down", 95000, "inaccurate"),
+     ("down", 94000, "supported"), ("flat", 105000, "supported"), ("flat", 106000, "inaccurate"),
+     ("flat", 120000, "inaccurate"), ("flat", 121000, "contradicted"), ("up", 94000, "contradicted"),
+     ("up", 95000, "inaccurate"), ("down", 106000, "contradicted"), ("down", 105000, "inaccurate")],
+)  # fmt: skip
+def test_growth_needs_more_than_five_percent_and_flat_allows_five(db, tmp_path, direction, last, verdict):
+    """Growth is judged on the change from 100,000 stars: up or down beyond 5%, flat within 5% (contradicted
+    beyond 20%); exactly at an edge is on the cautious side."""
+    rows = f"github,pytorch/pytorch,stars,2023-01-01,,100000,a\ngithub,pytorch/pytorch,stars,2023-12-31,,{last},a\n"
+    assert verdicts(db, tmp_path, claim("g", kind="growth", direction=direction), rows)["g"][0] == verdict
+
+
 def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
     rows = (
         "github,pytorch/pytorch,stars,2023-01-01,,60000,a\ngithub,pytorch/pytorch,stars,2023-12-31,,66000,a\n"
@@ -264,14 +278,18 @@ def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
         "github,tensorflow/tensorflow,stars,2023-12-31,,125000,a\n"
     )
     rows += "github,jax-ml/jax,stars,2023-01-01,,20000,a\ngithub,jax-ml/jax,stars,2023-12-31,,21000,a\n"
+    rows += "github,keras-team/keras,stars,2023-01-01,,40000,a\ngithub,keras-team/keras,stars,2023-12-31,,50000,a\n"
     register = claim("fast", kind="growth", direction="up", relative_to=["tensorflow"]) + claim(
         "grows", kind="growth", direction="up"
-    ) + claim("fastest", kind="growth", direction="up", relative_to=["jax", "tensorflow"])
+    ) + claim("fastest", kind="growth", direction="up", relative_to=["jax", "tensorflow"]) + claim(
+        "as-fast", kind="growth", direction="up", subjects=["tensorflow"], relative_to=["keras"]
+    )
     result = verdicts(db, tmp_path, register, rows)
     assert result["grows"][0] == "supported"
     assert result["fast"][0] == "inaccurate" and "tensorflow +25.0%, as fast or faster" in result["fast"][2]
     assert result["fastest"][0] == "inaccurate", "outpacing JAX (+5%) is not enough: TensorFlow grew +25%"
     assert "tensorflow +25.0%, as fast or faster" in result["fastest"][2]
+    assert result["as-fast"][0] == "inaccurate", "as fast as the rival is not faster"
 
 
 def test_crossover_reports_the_day_one_overtook_the_other(db, tmp_path):
