@@ -74,8 +74,9 @@ def test_the_real_register_loads_and_validates():
 
 @pytest.mark.parametrize(
     ("claimed", "verdict"),
-    [(65000, "supported"), (77000, "supported"), (78000, "inaccurate"), (140000, "contradicted"), (54000, "supported")],
-)
+    [(65000, "supported"), (77000, "supported"), (78000, "inaccurate"), (140000, "contradicted"), (54000, "supported"),
+     (104999, "inaccurate"), (105000, "contradicted"), (120000, "contradicted")],
+)  # fmt: skip
 def test_value_within_tolerance_at_some_point_of_the_period(db, tmp_path, claimed, verdict):
     result = verdicts(db, tmp_path, claim("v", claimed_value=claimed, tolerance=0.1), STARS)
     assert result["v"][0] == verdict
@@ -97,7 +98,9 @@ ARXIV = "".join(
 
 
 @pytest.mark.parametrize(
-    ("claimed", "verdict"), [(72, "supported"), (66, "supported"), (60, "inaccurate"), (30, "contradicted")]
+    ("claimed", "verdict"),
+    [(72, "supported"), (66, "supported"), (80, "supported"), (80.1, "inaccurate"), (60, "inaccurate"),
+     (30, "contradicted")],
 )
 def test_share_between_subjects(db, tmp_path, claimed, verdict):
     register = claim(
@@ -231,6 +234,14 @@ def test_a_proxy_covers_a_claim_as_far_as_its_best_covered_project(db, tmp_path)
     assert query(db, "select coverage from claim_coverage where claim_id = 'u' and chosen") == [(1.0,)]
 
 
+def test_evidence_covering_exactly_half_of_the_period_is_enough(db, tmp_path):
+    rows = "".join(f"github,pytorch/pytorch,stars,2023-01-{d:02d},,1000,a\n" for d in range(6, 11))
+    register = claim("half", claimed_value=1000, tolerance=0.1, period_start="2023-01-01", period_end="2023-01-10")
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["half"][0] == "supported" and "covering 2023-01-06..2023-01-10" in result["half"][2]
+    assert "(50%)" in result["half"][2]
+
+
 def test_a_project_without_a_point_covers_nothing(db, tmp_path):
     """No TensorFlow point at all: the comparison's coverage is 0, not a day's worth; the explanation says which
     project has nothing, and a proxy without any point covers nothing either."""
@@ -246,6 +257,20 @@ def test_a_project_without_a_point_covers_nothing(db, tmp_path):
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("direction", "last", "verdict"),
+    [("up", 105000, "inaccurate"), ("up", 106000, "supported"), ("down", 95000, "inaccurate"),
+     ("down", 94000, "supported"), ("flat", 105000, "supported"), ("flat", 106000, "inaccurate"),
+     ("flat", 120000, "inaccurate"), ("flat", 121000, "contradicted"), ("up", 94000, "contradicted"),
+     ("up", 95000, "inaccurate"), ("down", 106000, "contradicted"), ("down", 105000, "inaccurate")],
+)  # fmt: skip
+def test_growth_needs_more_than_five_percent_and_flat_allows_five(db, tmp_path, direction, last, verdict):
+    """Growth is judged on the change from 100,000 stars: up or down beyond 5%, flat within 5% (contradicted
+    beyond 20%); exactly at an edge is on the cautious side."""
+    rows = f"github,pytorch/pytorch,stars,2023-01-01,,100000,a\ngithub,pytorch/pytorch,stars,2023-12-31,,{last},a\n"
+    assert verdicts(db, tmp_path, claim("g", kind="growth", direction=direction), rows)["g"][0] == verdict
+
+
 def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
     rows = (
         "github,pytorch/pytorch,stars,2023-01-01,,60000,a\ngithub,pytorch/pytorch,stars,2023-12-31,,66000,a\n"
@@ -253,14 +278,18 @@ def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
         "github,tensorflow/tensorflow,stars,2023-12-31,,125000,a\n"
     )
     rows += "github,jax-ml/jax,stars,2023-01-01,,20000,a\ngithub,jax-ml/jax,stars,2023-12-31,,21000,a\n"
+    rows += "github,keras-team/keras,stars,2023-01-01,,40000,a\ngithub,keras-team/keras,stars,2023-12-31,,50000,a\n"
     register = claim("fast", kind="growth", direction="up", relative_to=["tensorflow"]) + claim(
         "grows", kind="growth", direction="up"
-    ) + claim("fastest", kind="growth", direction="up", relative_to=["jax", "tensorflow"])
+    ) + claim("fastest", kind="growth", direction="up", relative_to=["jax", "tensorflow"]) + claim(
+        "as-fast", kind="growth", direction="up", subjects=["tensorflow"], relative_to=["keras"]
+    )
     result = verdicts(db, tmp_path, register, rows)
     assert result["grows"][0] == "supported"
     assert result["fast"][0] == "inaccurate" and "tensorflow +25.0%, as fast or faster" in result["fast"][2]
     assert result["fastest"][0] == "inaccurate", "outpacing JAX (+5%) is not enough: TensorFlow grew +25%"
     assert "tensorflow +25.0%, as fast or faster" in result["fastest"][2]
+    assert result["as-fast"][0] == "inaccurate", "as fast as the rival is not faster"
 
 
 def test_crossover_reports_the_day_one_overtook_the_other(db, tmp_path):

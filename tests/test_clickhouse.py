@@ -69,6 +69,8 @@ def test_a_window_with_rows_missing_or_out_of_place_is_refused():
         clickhouse.complete_days(answer_of(short), "date", "downloads", *WINDOW, "test")
     with pytest.raises(PayloadError, match="day 2023-05-24 is outside the window or out of order"):
         clickhouse.complete_days(answer_of(BODY), "date", "downloads", date(2023, 5, 25), WINDOW[1], "test")
+    with pytest.raises(PayloadError, match="day 2025-11-08 is outside the window"):  # the window's end is excluded
+        clickhouse.complete_days(answer_of(BODY), "date", "downloads", WINDOW[0], date(2025, 11, 8), "test")
     swapped = {**BODY, "data": [BODY["data"][1], BODY["data"][0], *BODY["data"][2:]]}
     with pytest.raises(PayloadError, match="out of order"):
         clickhouse.complete_days(answer_of(swapped), "date", "downloads", *WINDOW, "test")
