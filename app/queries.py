@@ -10,14 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from app.reader import read, run
-from collectors import catalogue, claims, clock, inputs, sources, store
-from collectors.source import Series
+from collectors import catalogue, claims, clock, inputs, store
+from collectors.sharing import series as shared
+from collectors.sharing.series import SERIES, SERIES_BY_KEY  # noqa: F401 (the pages' names for them)
 
 CACHE_SECONDS = 60
-
-# Every series a source offers for charts, in registry order: adding a source adds its series here.
-SERIES = tuple(series for source in sources.registry().values() for series in source.series if series.chart)
-SERIES_BY_KEY = {series.key: series for series in SERIES}
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -117,32 +114,18 @@ def recent_runs(db: str, limit: int = 200) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def subjects(db: str) -> pd.DataFrame:
     """Which stored subject belongs to which project, per source (project_subject)."""
-    return read(db, "select project_id, source, subject from project_subject")
+    return read(db, shared.sql("subjects"))
 
 
 def observations_of(db: str, source: str, metric: str | tuple[str, ...], project_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Raw points of one metric for the chosen projects, filtered on stored subjects so DuckDB can skip
-    the row groups of other series (a join filter would scan the whole table)."""
-    mapping = subjects(db)
-    if mapping.empty:
-        return pd.DataFrame()
-    chosen = mapping[(mapping["source"] == source) & mapping["project_id"].isin(project_ids)]
-    if chosen.empty:
-        return pd.DataFrame()
-    names = list(chosen["subject"])
-    metrics = [metric] if isinstance(metric, str) else list(metric)
-    frame = read(
-        db,
-        f"select subject, metric, date, window_days, value, origin from observation "
-        f"where source = ? and metric in ({', '.join('?' for _ in metrics)}) "
-        f"and subject in ({', '.join('?' for _ in names)}) order by subject, date",
-        [source, *metrics, *names],
-    )
-    if frame.empty:
-        return frame
-    owner = dict(zip(chosen["subject"], chosen["project_id"], strict=True))
-    frame["project_id"] = frame["subject"].map(owner)
-    return frame
+    """Raw points of one metric for the chosen projects (collectors/sharing/series.py reads them)."""
+    metrics = (metric,) if isinstance(metric, str) else metric
+    return shared.observations(_reader(db), subjects(db), source, metrics, project_ids)
+
+
+def _reader(db: str) -> shared.Read:
+    """The shared series code's way to read this store."""
+    return lambda sql, params: read(db, sql, params)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the series…")
@@ -162,42 +145,14 @@ def series_group(db: str, keys: tuple[str, ...], project_ids: tuple[str, ...]) -
     result = {}
     for spec in specs:
         frame = raw[raw["metric"] == metric_of[spec.key]] if not raw.empty else raw
-        result[spec.key] = _per_project(db, spec, frame)
+        result[spec.key] = shared.per_project(_reader(db), spec, frame)
     return result
-
-
-def _per_project(db: str, spec: Series, frame: pd.DataFrame) -> pd.DataFrame:
-    """One value per project and date: a project's packages summed; a share as a percentage of its denominator."""
-    if frame.empty:
-        return pd.DataFrame()
-    frame = (
-        frame.groupby(["project_id", "date", "window_days"], as_index=False)
-        .agg(value=("value", "sum"), origin=("origin", "first"))
-        .sort_values(["project_id", "date"])
-    )
-    if spec.share_of:
-        totals = read(
-            db,
-            "select date, window_days, value as denominator from observation "
-            "where source = ? and metric = ? and subject = ?",
-            [spec.source, spec.denominator_metric, spec.denominator_subject],
-        )
-        if totals.empty:
-            return pd.DataFrame()
-        frame = frame.merge(totals, on=["date", "window_days"], how="inner")
-        frame["value"] = 100 * frame["value"] / frame["denominator"]
-    return _dated(frame)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def breaks(db: str, source: str, metric: str) -> pd.DataFrame:
     """Breaks that affect this source's metric (the table holds glob patterns)."""
-    return read(
-        db,
-        "select date, metric, subject, title, reference from methodology_breaks "
-        "where source = ? and ? glob metric order by date",
-        [source, metric],
-    )
+    return read(db, shared.sql("breaks"), {"source": source, "metric": metric})
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Computing the overview…")
@@ -237,23 +192,7 @@ def judge_register(db: str, register: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the evidence…")
 def claim_evidence(db: str, claim_id: str) -> pd.DataFrame:
     """The points a claim was judged on (its chosen rung), with the period around it, for its chart."""
-    return _dated(
-        read(
-            db,
-            """
-            with evidence as materialized (
-                select * from claim_evidence where claim_id = ?
-            )
-            select e.project_id, e.date, e.window_days, e.value, e.per_day, e.unit_days, e.unit_label, e.is_level,
-                e.denominator, e.origin, e.role, v.label
-            from evidence as e
-            join claim_coverage_of('evidence') as v using (claim_id, rung)
-            where v.chosen
-            order by e.project_id, e.date
-            """,
-            [claim_id],
-        )
-    )
+    return _dated(read(db, shared.sql("claim_evidence"), {"claim_id": claim_id}))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -347,7 +286,7 @@ def star_events(db: str, project_ids: tuple[str, ...]) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def launch_dates(db: str) -> dict[str, object]:
     """Each project's launch: the creation of its GitHub repository (collected, or shipped in the seed)."""
-    frame = read(db, "select project_id, date from project_milestones where milestone = 'repository_created'")
+    frame = read(db, shared.sql("launches"))
     return dict(zip(frame["project_id"], frame["date"], strict=True)) if not frame.empty else {}
 
 
@@ -375,7 +314,4 @@ def trends_series(db: str, timeframe: str, resolution: str, project_ids: tuple[s
     )
     return _dated(frame)
 
-def _dated(frame: pd.DataFrame) -> pd.DataFrame:
-    if not frame.empty:
-        frame["date"] = pd.to_datetime(frame["date"])
-    return frame
+_dated = shared.dated

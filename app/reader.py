@@ -50,7 +50,7 @@ class Reader:
         self._timer: threading.Timer | None = None
         self._reopen_after = 0.0
 
-    def query(self, path: Database, sql: str, params: list | None) -> pd.DataFrame:
+    def query(self, path: Database, sql: str, params: list | dict | None) -> pd.DataFrame:
         return self.run(path, lambda conn: conn.execute(sql, params or []).df())
 
     def run(self, path: Database, work: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]) -> pd.DataFrame:
@@ -99,7 +99,7 @@ class Reader:
 READER = Reader()
 
 
-def read(db: str | Database, sql: str, params: list | None = None) -> pd.DataFrame:
+def read(db: str | Database, sql: str, params: list | dict | None = None) -> pd.DataFrame:
     """Run one read-only query on the store `db`; an absent or uninitialised database reads as empty."""
     path = store_of(db)
     if not store.exists(path):

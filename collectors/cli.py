@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from collectors import sources
 from collectors.claims import VERDICTS
 from collectors.config import Database
+from collectors.sharing import commands as sharing
 
 if TYPE_CHECKING:
     import duckdb
@@ -145,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--article-id", help="id of the article in the register (default: from its title)")
     extract.add_argument("--check", action="store_true", help="print each candidate's verdict on the stored data")
 
+    sharing.register(sub, claims_sub, add_db)  # chart, badge, claims report
+
     shell = sub.add_parser("shell", help="open the DuckDB CLI on the store, read-only, to query the published views")
     add_db(shell)
     shell.add_argument("--print", action="store_true", help="print the SQL that opens the store instead")
@@ -226,6 +229,7 @@ def _main(argv: Sequence[str] | None) -> int:
     commands = {
         "collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export,
         "claims": _claims, "seed": _seed, "shell": _shell, "track": _track, "untrack": _untrack,
+        "chart": sharing.chart, "badge": sharing.badge,
     }  # fmt: skip
     try:
         return commands[args.command](db, args)
@@ -444,8 +448,8 @@ def _claims(db: Database, args: argparse.Namespace) -> int:
     from collectors import claims, inputs, store
     from collectors.errors import InputFileError
 
-    if args.claims_command == "extract":
-        return _extract(db, args)
+    if args.claims_command != "check":
+        return _extract(db, args) if args.claims_command == "extract" else sharing.report(db, args)
     articles, registered = claims.load_register()  # a malformed register fails here with file, claim and field
     # A read: it never waits for a writer, nor writes a read-only store. Where the stored register is not this one
     # and the store cannot be brought up to date now, the verdicts are computed on it without being stored.

@@ -7,9 +7,10 @@ the file, the entry and the field.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -194,10 +195,19 @@ def judge_unregistered(conn: duckdb.DuckDBPyConnection, articles: Sequence[Artic
                        ) -> pd.DataFrame:  # fmt: skip
     """The claim_checks rows of claims that are not in the register (an article being checked), computed
     on the stored data without storing anything: works on a read-only connection (sql/unregistered_claims.sql)."""
+    with unregistered(conn, articles, claims):
+        return conn.execute("select * from claim_checks order by ordinal").df()
+
+
+@contextlib.contextmanager
+def unregistered(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article], claims: Sequence[Claim]
+                 ) -> Iterator[None]:  # fmt: skip
+    """Within it, the claim views of `conn` (claim_checks, claim_evidence) judge these claims instead of the
+    register's; nothing is stored."""
     conn.execute((store.SQL_DIR / "unregistered_claims.sql").read_text(encoding="utf-8"))
     try:
         _insert_register(conn, articles, claims)
-        return conn.execute("select * from claim_checks order by ordinal").df()
+        yield
     finally:
         conn.execute("drop table if exists temp.claim; drop table if exists temp.claim_article")
 

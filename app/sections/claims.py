@@ -7,6 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import queries, reader, ui
+from collectors.sharing.evidence import evidence_values
+from collectors.sharing.verdicts import decisive, summary_line
 
 JUDGED = ("supported", "partly_supported", "inaccurate", "contradicted")
 MILESTONES = {
@@ -16,44 +18,12 @@ MILESTONES = {
 }
 
 
-def decisive(claim: pd.Series) -> str:
-    """The numbers that decide a claim, in a few words."""
-    measured, claimed = claim["measured_value"], claim["claimed_value"]
-    when = f" ({ui.day(claim['decisive_date'])})" if pd.notna(claim["decisive_date"]) else ""
-    if claim["verdict"] in ("uncheckable", "no_data"):
-        return ""
-    if claim["kind"] == "release_date":
-        return f"claimed {claimed:.0f}; decisive milestone{when}"
-    if claim["kind"] == "share":
-        return f"claimed {claimed:g}%; measured {measured:.1f}%"
-    if claim["kind"] == "value":
-        return f"claimed {ui.human(claimed)}; measured {ui.human(measured)}{when}"
-    if claim["kind"] == "growth":
-        return f"{measured:+.1f}% over the period{when}"
-    return f"judged on data up to{when}" if when else ""
-
-
-def summary_line(claims: pd.DataFrame) -> str:
-    counts = claims["verdict"].value_counts()
-    parts = [f"{counts[v.name]} {v.label}" for v in ui.VERDICTS if counts.get(v.name)]
-    return f"{len(claims)} claims: " + ", ".join(parts) + "."
-
-
 def evidence_chart(claim: pd.Series) -> go.Figure | None:
     """The points the claim was judged on (or its proxy), over the claimed period, with the claim drawn on it."""
     points = queries.claim_evidence(db, claim["claim_id"])
     if points.empty:
         return None
-    frame = points.copy()
-    label = frame["label"].iloc[0]
-    is_share = frame["denominator"].notna().all() and claim["metric"].startswith("share")
-    if is_share:
-        frame["value"] = 100 * frame["value"] / frame["denominator"]
-        y_title = "% of all papers"
-    else:
-        frame["value"] = frame["per_day"] * frame["unit_days"]
-        unit = claim["unit"] if isinstance(claim["unit"], str) and claim["unit"] not in ("percent", "year") else "value"
-        y_title = ("stars" if claim["metric"] == "stars" else unit) + (frame["unit_label"].iloc[0] or "")
+    frame, y_title, label = evidence_values(claim, points)
     figure = ui.line_chart(frame, palette, names, y_title)
     figure.add_vrect(
         x0=claim["period_start"], x1=claim["period_end"], fillcolor="gray", opacity=0.12, line_width=0,

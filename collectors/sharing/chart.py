@@ -1,0 +1,114 @@
+"""A chart as an image file, SVG or PNG, drawn by matplotlib: no browser, no network, the same bytes for the same
+data (no date in the file, fixed ids), and in SVG the text stays text, so names and dates can be searched."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+from collectors.sharing.frames import human, log_ticks, with_gaps
+
+FORMATS = ("svg", "png")
+DPI = 100
+WIDTH, HEIGHT = 900, 500  # pixels: a blog post's column, readable on a phone when scaled down
+STYLE = {
+    "svg.fonttype": "none",  # text as <text>, not as glyph outlines
+    "svg.hashsalt": "ecotrends",  # the ids of clip paths do not change between runs
+    "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs on every machine
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+}
+METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
+
+
+@dataclass
+class Chart:
+    """What a chart shows: one line per project of `frame` (project_id, date, value), with its words."""
+
+    frame: pd.DataFrame
+    names: dict[str, str]
+    palette: dict[str, str]
+    title: str
+    y_title: str
+    x_title: str = "date"
+    footnote: str = ""
+    log: bool = False
+    breaks: pd.DataFrame = field(default_factory=pd.DataFrame)  # date, title: where the counting changed
+    period: tuple[object, object] | None = None  # a claimed period, shaded
+    level: tuple[float, str] | None = None  # a claimed value, drawn as a dotted line with its label
+
+
+def draw(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> Figure:
+    """The matplotlib figure of a chart; each project's line has the project id as its gid (its SVG group id)."""
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        for project_id, group in chart.frame.groupby("project_id", sort=True):
+            group = with_gaps(group.sort_values("date"))
+            axes.plot(
+                group["date"], group["value"], label=chart.names.get(project_id, project_id),
+                color=chart.palette.get(project_id), linewidth=1.8, gid=f"line-{project_id}",
+                marker="o" if group["value"].notna().sum() < 60 else None, markersize=3.5,
+            )  # fmt: skip
+        _decorate(axes, chart)
+        figure.suptitle(chart.title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+        if chart.footnote:
+            figure.text(0.01, 0.01, chart.footnote, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
+        axes.legend(loc="upper left", frameon=False, fontsize=9)
+        figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.2 if chart.footnote else 0.12)
+    return figure
+
+
+def _decorate(axes: object, chart: Chart) -> None:
+    """Axis titles with units, a log axis labelled for people, breaks, the claimed period and value."""
+    axes.set_xlabel(chart.x_title)
+    axes.set_ylabel(chart.y_title)
+    values = chart.frame["value"].dropna() if "value" in chart.frame else pd.Series(dtype=float)
+    if chart.log:
+        axes.set_yscale("log")
+        ticks, labels = log_ticks(values)
+        if ticks:
+            axes.yaxis.set_major_locator(FixedLocator(ticks))
+            axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: labels[ticks.index(v)] if v in ticks else ""))
+            axes.yaxis.set_minor_locator(NullLocator())
+    else:
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: human(v, 1 if abs(v) < 1e6 else 2)))
+    dates = chart.frame["date"] if "date" in chart.frame else pd.Series(dtype=object)
+    timeline = pd.api.types.is_datetime64_any_dtype(dates)
+    if timeline and not chart.breaks.empty and not dates.empty:
+        for row in chart.breaks.itertuples():
+            when = pd.Timestamp(row.date)
+            if dates.min() <= when <= dates.max():
+                axes.axvline(when, color="gray", linestyle="--", linewidth=0.8, alpha=0.6)
+                axes.annotate(str(row.title), (when, 1), xycoords=("data", "axes fraction"), rotation=90,
+                              ha="right", va="top", fontsize=7, color="gray")  # fmt: skip
+    if chart.period is not None:
+        start, end = (pd.Timestamp(when) for when in chart.period)
+        axes.axvspan(start, end, color="gray", alpha=0.12, linewidth=0)
+        axes.annotate("claimed period", (start, 1), xycoords=("data", "axes fraction"), va="top", fontsize=8)
+    if chart.level is not None:
+        axes.axhline(chart.level[0], color="black", linestyle=":", linewidth=1)
+        axes.annotate(chart.level[1], (1, chart.level[0]), xycoords=("axes fraction", "data"), ha="right",
+                      va="bottom", fontsize=8)  # fmt: skip
+
+
+def render(chart: Chart, fmt: str = "svg", width: int = WIDTH, height: int = HEIGHT) -> bytes:
+    """The chart as an SVG or PNG file of `width` x `height` pixels."""
+    if fmt not in FORMATS:
+        raise ValueError(f"{fmt!r} is not one of {', '.join(FORMATS)}")
+    figure = draw(chart, width, height)
+    out = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        figure.savefig(out, format=fmt, dpi=DPI, metadata=METADATA[fmt])
+    return out.getvalue()

@@ -1,0 +1,105 @@
+"""What a fact-check report says, gathered from the store: an article's claims with their verdicts, each claim's
+evidence chart, the data's cut-off day, and the ecotrends version and database state the verdicts were judged on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from collectors import claims, inputs
+from collectors.errors import InputFileError
+from collectors.sharing import frames
+from collectors.sharing.chart import Chart
+from collectors.sharing.evidence import evidence_chart
+from collectors.sharing.series import Read, dated, reader, sql
+from collectors.sharing.verdicts import summary_line
+
+
+@dataclass
+class Judged:
+    """One article judged: what the report prints, in order."""
+
+    title: str
+    author: str
+    published: str
+    address: str
+    checks: pd.DataFrame  # claim_checks rows, in the article's order
+    charts: dict[str, Chart] = field(default_factory=dict)  # claim id -> its evidence chart
+    state: pd.DataFrame = field(default_factory=pd.DataFrame)  # per source: points, newest day, how filled
+    cutoff: date | None = None  # the newest day of the data the claims were judged on
+    version: str = ""
+
+    @property
+    def summary(self) -> str:
+        return summary_line(self.checks) if not self.checks.empty else "no claims."
+
+
+def version() -> str:
+    """The installed ecotrends release."""
+    try:
+        return metadata.version("ecotrends")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def judge(conn: duckdb.DuckDBPyConnection, target: str) -> Judged:
+    """An article of the register by its id, else an article file or URL whose claims are proposed and judged
+    without being stored (as `ecotrends claims extract --check` does)."""
+    read = reader(conn)
+    articles, _ = claims.load_register()
+    by_id = {article.id: article for article in articles}
+    if target in by_id:
+        checks = read(sql("article_checks"), {"article_id": target})
+        return gather(read, checks, f"data/claims.toml, article {target} (file {by_id[target].file})")
+    if not re.match(r"https?://", target, re.I) and not Path(target).is_file():
+        known = ", ".join(sorted(by_id))
+        raise InputFileError(f"{target}: neither an article id of the register ({known}) nor a file or URL")
+    from collectors import catalogue, proposals
+    from collectors.extraction import Extractor
+    from collectors.projects import load_projects
+
+    content, name = proposals.read_article(target)
+    proposal = proposals.propose(Extractor(load_projects(), catalogue.named_projects(conn)), content, name)
+    register = proposals.register_toml(proposal.article, proposal.entries)
+    found, dated_claims = claims.parse_register(register, f"the candidates of {target}")
+    with inputs.unregistered(conn, found, dated_claims):
+        checks = conn.execute("select * from claim_checks order by ordinal").df()
+        judged = gather(read, checks, target)
+    if checks.empty:
+        judged.title, judged.author, judged.published = proposal.article.title, proposal.article.author, (
+            proposal.article.published
+        )
+    return judged
+
+
+def gather(read: Read, checks: pd.DataFrame, address: str) -> Judged:
+    """A report's content for claim_checks rows of one article (the Claims and Check pages pass their own)."""
+    offered = read(sql("projects"), {"chosen": sorted({s.strip() for row in checks["involves"] for s in row.split(",")})
+                                     if not checks.empty else []})  # fmt: skip
+    names = dict(zip(offered["project_id"], offered["name"], strict=True))
+    palette = frames.colors(offered)
+    charts = {}
+    for row in checks.itertuples():
+        if not isinstance(row.evidence, str):
+            continue  # judged on milestones or on nothing: no series to chart
+        claim = checks.loc[checks["claim_id"] == row.claim_id].iloc[0]
+        points = dated(read(sql("claim_evidence"), {"claim_id": row.claim_id}))
+        breaks = read(sql("breaks"), {"source": row.evidence_source, "metric": row.evidence_metric})
+        drawn = evidence_chart(claim, points, names, palette, breaks)
+        if drawn is not None:
+            charts[row.claim_id] = drawn
+    state = read(sql("state"), {})
+    used = {s for s in [*checks.get("evidence_source", []), *checks.get("source", [])] if isinstance(s, str)}
+    newest = state.loc[state["source"].isin(used), "newest_date"].dropna() if not state.empty else pd.Series()
+    first = checks.iloc[0] if not checks.empty else pd.Series(dtype=object)
+    return Judged(
+        title=str(first.get("article", "")), author=str(first.get("author", "")),
+        published=str(first.get("published", "")), address=address, checks=checks, charts=charts, state=state,
+        cutoff=pd.Timestamp(newest.max()).date() if not newest.empty else None, version=version(),
+    )  # fmt: skip
