@@ -20,6 +20,7 @@ WIDTH, HEIGHT = 900, 500  # pixels: a blog post's column, readable on a phone wh
 STYLE = {
     "svg.fonttype": "none",  # text as <text>, not as glyph outlines
     "svg.hashsalt": "ecotrends",  # the ids of clip paths do not change between runs
+    "path.simplify": False,  # every stored point is in the file, as in the app's chart (a test counts them)
     "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs on every machine
     "font.size": 10,
     "axes.spines.top": False,
