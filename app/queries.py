@@ -120,11 +120,11 @@ def subjects(db: str) -> pd.DataFrame:
 def observations_of(db: str, source: str, metric: str | tuple[str, ...], project_ids: tuple[str, ...]) -> pd.DataFrame:
     """Raw points of one metric for the chosen projects (collectors/sharing/series.py reads them)."""
     metrics = (metric,) if isinstance(metric, str) else metric
-    return shared.observations(_reader(db), subjects(db), source, metrics, project_ids)
+    return shared.observations(reads(db), subjects(db), source, metrics, project_ids)
 
 
-def _reader(db: str) -> shared.Read:
-    """The shared series code's way to read this store."""
+def reads(db: str) -> shared.Read:
+    """The shared code's way to read this store (collectors/sharing: series, reports)."""
     return lambda sql, params: read(db, sql, params)
 
 
@@ -145,8 +145,16 @@ def series_group(db: str, keys: tuple[str, ...], project_ids: tuple[str, ...]) -
     result = {}
     for spec in specs:
         frame = raw[raw["metric"] == metric_of[spec.key]] if not raw.empty else raw
-        result[spec.key] = shared.per_project(_reader(db), spec, frame)
+        result[spec.key] = shared.per_project(reads(db), spec, frame)
     return result
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def shipped_until(db: str, source: str) -> object:
+    """The newest day of a source's history when it is only the shipped one (a chart image's footnote says so)."""
+    from collectors.sharing.compare import shipped_until as shipped
+
+    return shipped(reads(db), source)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

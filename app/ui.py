@@ -3,16 +3,19 @@ charts that show each series with its real cadence."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from collectors.sharing.chart import Chart
 from collectors.sharing.frames import (  # noqa: F401 (the pages' names for them)
     FALLBACK_COLORS,
     at_window_middle,
@@ -67,6 +70,24 @@ def percent(value: float | None, digits: int = 1, signed: bool = False) -> str:
 
 
 
+
+
+def chart_downloads(chart: Chart, stem: str, key: str, link: bool = False) -> None:
+    """Beside a chart: its image as SVG and as PNG, the file `ecotrends chart` writes for the same view (drawn when
+    clicked, so a page pays nothing for them), and with `link` the page's link, which reopens this view."""
+    from collectors.sharing.chart import render
+
+    columns = st.columns([1, 1, 1, 3] if link else [1, 1, 4])
+    for column, fmt, mime in ((columns[0], "svg", "image/svg+xml"), (columns[1], "png", "image/png")):
+        column.download_button(
+            f"{fmt.upper()} image", data=functools.partial(render, chart, fmt), file_name=f"{stem}.{fmt}", mime=mime,
+            key=f"{key}_{fmt}", on_click="ignore", icon=":material/download:",
+        )  # fmt: skip
+    if link:
+        with columns[2].popover("Copy link", icon=":material/link:"):
+            query = urlencode(st.query_params.to_dict())
+            st.code(f"{st.context.url.split('?')[0]}?{query}" if st.context.url else f"?{query}", language=None)
+            st.caption("This link reopens this view, with its projects, series and choices.")
 
 
 def empty_state(what: str, *commands: str) -> None:
@@ -403,10 +424,15 @@ def panels(pages: Sequence[Panel], projects: pd.DataFrame, breaks: dict[str, pd.
         if panel.rolling > 1:
             frame["value"] = rolling_mean(frame, panel.rolling)
         figure = line_chart(frame, palette, names, panel.y_title, log=panel.log)
-        mark_breaks(figure, breaks.get(panel.title, pd.DataFrame()), frame["date"].min(), frame["date"].max())
+        panel_breaks = breaks.get(panel.title, pd.DataFrame())
+        mark_breaks(figure, panel_breaks, frame["date"].min(), frame["date"].max())
         st.plotly_chart(figure, width="stretch")
         if panel.caption:
             st.caption(panel.caption)
+        span = f"Data from {day(frame['date'].min())} to {day(frame['date'].max())}."
+        chart_downloads(Chart(frame, names, palette, panel.title, panel.y_title, footnote=f"{panel.caption} {span} "
+                              "Drawn by ecotrends.".strip(), log=panel.log, breaks=panel_breaks),
+                        re.sub(r"\W+", "-", panel.title.lower()).strip("-"), key=f"panel_{panel.title}")  # fmt: skip
     if missing:
         lines = "\n".join(f"- {panel.title}: {panel.missing}" for panel in missing)
         commands = tuple(dict.fromkeys(command for panel in missing for command in panel.commands))

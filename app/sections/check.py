@@ -13,6 +13,7 @@ from collectors import claims, proposals, sources
 from collectors.errors import ConfigError, InputFileError
 from collectors.extraction import Extractor
 from collectors.projects import load_projects
+from collectors.sharing import judging, report
 
 SOURCES = ("paste", "upload", "url")
 SOURCE_LABELS = {"paste": "Paste the text", "upload": "Upload a file", "url": "Fetch a URL"}
@@ -189,6 +190,19 @@ else:
         }),
         hide_index=True, width="stretch",
         column_config={"explanation": st.column_config.TextColumn(width="large")},
+    )  # fmt: skip
+def article_report() -> bytes:
+    """The fact-check report of the accepted claims as self-contained HTML (`ecotrends claims report FILE|URL`)."""
+    judged = []
+    reader.run(db, lambda conn: judged.append(judging.unregistered(conn, register, name)) or pd.DataFrame())
+    return report.html(judged[0]).encode()
+
+
+if not checks.empty:
+    st.download_button(
+        "Fact-check report (HTML)", data=article_report, file_name=f"{article.id}-fact-check.html", mime="text/html",
+        key="check_report", on_click="ignore", icon=":material/download:",
+        help="One self-contained file: each claim with its verdict, numbers and evidence chart.",
     )  # fmt: skip
 st.download_button(
     f"Download the {len(entries)} accepted claim(s) as TOML",

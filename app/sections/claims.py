@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from app import queries, reader, ui
+from collectors.sharing import evidence as sharing_evidence
+from collectors.sharing import judging, report
+from collectors.sharing.chart import Chart
 from collectors.sharing.evidence import evidence_values
 from collectors.sharing.verdicts import decisive, summary_line
 
@@ -18,7 +23,7 @@ MILESTONES = {
 }
 
 
-def evidence_chart(claim: pd.Series) -> go.Figure | None:
+def evidence_chart(claim: pd.Series) -> tuple[go.Figure, Chart] | None:
     """The points the claim was judged on (or its proxy), over the claimed period, with the claim drawn on it."""
     points = queries.claim_evidence(db, claim["claim_id"])
     if points.empty:
@@ -36,7 +41,15 @@ def evidence_chart(claim: pd.Series) -> go.Figure | None:
     figure.update_layout(title={"text": f"{prefix}: {label}", "font": {"size": 13}})
     breaks = queries.breaks(db, claim["evidence_source"], claim["evidence_metric"])
     ui.mark_breaks(figure, breaks, frame["date"].min(), frame["date"].max())
-    return figure
+    image = sharing_evidence.evidence_chart(claim, points, names, palette, breaks)
+    return figure, image
+
+
+def article_report(article_id: str) -> bytes:
+    """One article's fact-check report as self-contained HTML: the file `ecotrends claims report ID` writes."""
+    claims = checks[checks["article_id"] == article_id]
+    address = judging.address(article_id, claims["article_file"].iloc[0])
+    return report.html(judging.gather(queries.reads(db), claims, address)).encode()
 
 
 def milestone_chart(claim: pd.Series) -> go.Figure | None:
@@ -121,6 +134,13 @@ for article, claims in shown.groupby("article", sort=False):
     first = claims.iloc[0]
     with st.expander(f"{article}: {summary_line(claims)}", expanded=len(chosen_articles) == 1):
         st.caption(ui.plain(f"{first['author']}, {first['published']}; checked from the file {first['article_file']}."))
+        st.download_button(
+            "Fact-check report (HTML)", data=functools.partial(article_report, first["article_id"]),
+            file_name=f"{first['article_id']}-fact-check.html", mime="text/html", key=f"report_{first['article_id']}",
+            on_click="ignore", icon=":material/download:",
+            help="One self-contained file: every claim of the article with its verdict, numbers and evidence chart "
+            "(the same as: ecotrends claims report " + first["article_id"] + ")",
+        )  # fmt: skip
         for claim in claims.itertuples():
             numbers = decisive(pd.Series(claim._asdict()))
             st.page_link(
@@ -151,15 +171,18 @@ st.caption(
         f"How it is checked: {claim['check_method']}"
     )
 )
+image = None
 if claim["kind"] == "release_date" or claim["metric"] == "created":
     figure = milestone_chart(claim)
 elif claim["verdict"] == "uncheckable" and not isinstance(claim["proxy"], str):
     figure = None
     st.info("No collected source can check this claim, and it names no proxy: there is nothing to chart.")
 else:
-    figure = evidence_chart(claim)
+    figure, image = evidence_chart(claim) or (None, None)
 if figure is not None:
     st.plotly_chart(figure, width="stretch")
+if image is not None:
+    ui.chart_downloads(image, f"evidence-{claim_id}", "evidence", link=True)
 elif claim["verdict"] != "uncheckable":
     source = claim["source"] if claim["source"] != "none" else "github"
     ui.empty_state("The series behind this claim is not stored for its period yet.", f"backfill --source {source}")

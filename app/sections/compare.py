@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import queries, reader, transforms, ui
+from collectors.sharing import compare, frames
 
 TRANSFORMS = ["values", "index to 100", "growth rate", "share of total"]
 
@@ -69,13 +70,16 @@ if first < last:  # a slider needs two distinct ends; a single day of data is sh
     start, end = st.slider("Date range", min_value=first, max_value=last, key="dates")
     ui.keep_range_in_url("dates", (first, last))
 frame = frame[(frame["date"].dt.date >= start) & (frame["date"].dt.date <= end)].copy()
+if frame.empty:
+    st.info(f"No point of {spec.label} between {start} and {end}: widen the date range.")
+    st.stop()
+span_start, span_end = frame["date"].min().date(), frame["date"].max().date()
 
 if rolling > 1:
     frame["value"] = ui.rolling_mean(frame, rolling)
 grid_note = ""
 if transform == "index to 100":
-    base = frame.groupby("project_id")["value"].transform(lambda s: s[s > 0].iloc[0] if (s > 0).any() else None)
-    frame["value"] = 100 * frame["value"] / base
+    frame["value"] = frames.indexed(frame)
 elif transform in ("growth rate", "share of total"):
     derive = transforms.growth_rate if transform == "growth rate" else transforms.share_of_total
     frame, periods = derive(frame, spec.is_count)
@@ -93,11 +97,8 @@ elif transform in ("growth rate", "share of total"):
 
 launch_note = ""
 if align:
-    launches = queries.launch_dates(db)
-    unknown = sorted(names[p] for p in frame["project_id"].unique() if p not in launches)
-    first_points = frame.groupby("project_id")["date"].transform("min")
-    launch = pd.to_datetime(frame["project_id"].map(launches)).fillna(first_points)
-    frame["date"] = (frame["date"] - launch).dt.days
+    frame, unknown = frames.aligned(frame, queries.launch_dates(db))
+    unknown = sorted(names[p] for p in unknown)
     if unknown:
         launch_note = (
             f" Aligned on the first data point, as the repository's creation date is unknown: {', '.join(unknown)}."
@@ -110,11 +111,17 @@ unit = {
     "share of total": "% of the chosen projects",
 }[transform]
 figure = ui.line_chart(frame, palette, names, unit, log=log and not linear_only)
+image = compare.words(
+    spec, frame, names, palette, (span_start, span_end), unit, log=log and not linear_only, aligned=align,
+    shipped_until=queries.shipped_until(db, spec.source), note=grid_note + launch_note,
+)  # fmt: skip
 if align:
-    figure.update_xaxes(title="days since the repository's creation")
+    figure.update_xaxes(title=compare.ALIGNED_AXIS)
 else:
-    ui.mark_breaks(figure, queries.breaks(db, spec.source, spec.metric), pd.Timestamp(start), pd.Timestamp(end))
+    image.breaks = queries.breaks(db, spec.source, spec.metric)
+    ui.mark_breaks(figure, image.breaks, pd.Timestamp(start), pd.Timestamp(end))
 st.plotly_chart(figure, width="stretch")
+ui.chart_downloads(image, f"ecotrends-{key}-" + "-".join(sorted(set(frame["project_id"]))), "compare", link=True)
 st.caption(
     f"{spec.label}. Hover a point for its value and provenance. Lines break where a series skips more than three "
     f"of its usual steps.{grid_note}{launch_note}"

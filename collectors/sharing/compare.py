@@ -116,7 +116,7 @@ def compare_chart(read: Read, request: Request) -> Chart:
             note = (" Aligned on the first data point, as the repository's creation date is unknown: "
                     f"{', '.join(names.get(p, p) for p in unknown)}.")  # fmt: skip
     chart = words(
-        spec, frame, names, frames.colors(offered), span, y_title, log=request.log and not request.index,
+        spec, frame, names, frames.colors(offered), span, y_title, log=request.log,
         aligned=request.align, shipped_until=shipped_until(read, spec.source), note=note,
     )  # fmt: skip
     if not request.align:

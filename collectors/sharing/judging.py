@@ -48,6 +48,22 @@ def version() -> str:
         return "unknown"
 
 
+def address(article_id: str, file: str) -> str:
+    """Where a registered article is: its entry in the register and the file it was read from."""
+    return f"data/claims.toml, article {article_id} (file {file})"
+
+
+def unregistered(conn: duckdb.DuckDBPyConnection, register: str, where: str) -> Judged:
+    """An article's proposed claims (register text, the dated ones) judged on the store without storing them."""
+    found, dated_claims = claims.parse_register(register, f"the candidates of {where}")
+    with inputs.unregistered(conn, found, dated_claims):
+        checks = conn.execute("select * from claim_checks order by ordinal").df()
+        judged = gather(reader(conn), checks, where)
+    if checks.empty and found:
+        judged.title, judged.author, judged.published = found[0].title, found[0].author, found[0].published
+    return judged
+
+
 def judge(conn: duckdb.DuckDBPyConnection, target: str) -> Judged:
     """An article of the register by its id, else an article file or URL whose claims are proposed and judged
     without being stored (as `ecotrends claims extract --check` does)."""
@@ -56,7 +72,7 @@ def judge(conn: duckdb.DuckDBPyConnection, target: str) -> Judged:
     by_id = {article.id: article for article in articles}
     if target in by_id:
         checks = read(sql("article_checks"), {"article_id": target})
-        return gather(read, checks, f"data/claims.toml, article {target} (file {by_id[target].file})")
+        return gather(read, checks, address(target, by_id[target].file))
     if not re.match(r"https?://", target, re.I) and not Path(target).is_file():
         known = ", ".join(sorted(by_id))
         raise InputFileError(f"{target}: neither an article id of the register ({known}) nor a file or URL")
@@ -66,16 +82,7 @@ def judge(conn: duckdb.DuckDBPyConnection, target: str) -> Judged:
 
     content, name = proposals.read_article(target)
     proposal = proposals.propose(Extractor(load_projects(), catalogue.named_projects(conn)), content, name)
-    register = proposals.register_toml(proposal.article, proposal.entries)
-    found, dated_claims = claims.parse_register(register, f"the candidates of {target}")
-    with inputs.unregistered(conn, found, dated_claims):
-        checks = conn.execute("select * from claim_checks order by ordinal").df()
-        judged = gather(read, checks, target)
-    if checks.empty:
-        judged.title, judged.author, judged.published = proposal.article.title, proposal.article.author, (
-            proposal.article.published
-        )
-    return judged
+    return unregistered(conn, proposals.register_toml(proposal.article, proposal.entries), target)
 
 
 def gather(read: Read, checks: pd.DataFrame, address: str) -> Judged:
