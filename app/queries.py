@@ -200,7 +200,7 @@ def judge_register(db: str, register: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Loading the evidence…")
 def claim_evidence(db: str, claim_id: str) -> pd.DataFrame:
     """The points a claim was judged on (its chosen rung), with the period around it, for its chart."""
-    return _dated(read(db, shared.sql("claim_evidence"), {"claim_id": claim_id}))
+    return _dated(read(db, shared.sql("claim_evidence"), {"claim_ids": [claim_id]}))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

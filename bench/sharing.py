@@ -60,8 +60,8 @@ def main() -> None:
             "chart: 5 projects, stars, --log": compare.Request(
                 ("pytorch", "tensorflow", "jax", "keras", "mxnet"), "stars", log=True
             ),
-            "chart: pytorch tensorflow, downloads_clickpy": compare.Request(
-                ("pytorch", "tensorflow"), "downloads_clickpy"
+            "chart: pytorch tensorflow, downloads_snapshot (monthly windows)": compare.Request(
+                ("pytorch", "tensorflow"), "downloads_snapshot"
             ),
         }
         for name, request in views.items():

@@ -11,7 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from collectors.sharing import chart, compare
 from collectors.sharing.series import reader
-from tests.test_app import app_db, open_page, populated, populated_template  # noqa: F401 (fixtures)
+from tests.test_app import ARTICLE, app_db, open_page, populated, populated_template  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -64,3 +64,15 @@ def test_the_claims_page_downloads_each_articles_report(populated_db: Path, down
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
     assert "Machine Learning Frameworks Showdown" in page and "10 claims:" in page
     assert "evidence_svg" in downloads  # the evidence chart shown has its image too
+
+
+def test_the_check_page_downloads_the_report_of_the_pasted_article(populated_db: Path, downloads: dict[str, dict]):
+    at = open_page("check")
+    at.text_area(key="check_text").input(ARTICLE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    page = content(downloads["check_report"]).decode()
+    shown = at.dataframe[-1].value
+    assert page.count("<section class='claim'") == len(shown)
+    for verdict in shown["verdict"]:  # the verdicts the page shows, in the report
+        assert verdict.split(" ", 1)[1] in page
+    assert "<script" not in page and "data:image/svg+xml;base64," in page

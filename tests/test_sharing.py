@@ -208,3 +208,15 @@ def test_every_report_loads_in_chromium_with_no_request_to_the_network(seeded: P
         assert [url for url in requests if not url.startswith(("file:", "data:"))] == [], article
         assert shown and all(shown), f"{article}: an image did not load"
         assert wide <= 390, f"{article}: wider than a phone ({wide} px)"
+
+
+def test_a_report_of_an_article_file_judges_its_proposed_claims(seeded: Path, tmp_path: Path):
+    article = tmp_path / "article.txt"
+    article.write_text("PyTorch vs TensorFlow in 2023\n\nBy Jane Doe, March 2024\n\nIn 2023 PyTorch had about 80,000 "
+                       "GitHub stars, while TensorFlow had 180,000 GitHub stars.\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "report.html"
+    assert run(seeded, "claims", "report", str(article), "-o", str(out)) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "PyTorch vs TensorFlow in 2023" in page and str(article) in page
+    assert page.count("<section class='claim'") == 2 and page.count("data:image/svg+xml;base64,") == 2
+    assert "claimed 80.0K; measured" in page  # the claim is judged: its decisive numbers are printed

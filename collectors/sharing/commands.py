@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_USAGE = 0, 2
 CHART_SUFFIXES = (".svg", ".png")
 REPORT_SUFFIXES = (".html", ".md")
-BADGE_SIGNALS = tuple(source.signal.name for source in sources.registry().values() if source.signal)
+
+
+def badge_signals() -> tuple[str, ...]:
+    """The Overview's signals a badge can show (stars, downloads, ...): asked of the registry only when a badge is
+    drawn, since importing every source costs a second that other commands should not pay."""
+    return tuple(source.signal.name for source in sources.registry().values() if source.signal)
 
 
 def register(sub: argparse._SubParsersAction, claims_sub: argparse._SubParsersAction,
@@ -41,7 +46,7 @@ def register(sub: argparse._SubParsersAction, claims_sub: argparse._SubParsersAc
     badge = sub.add_parser("badge", help="a shields-style SVG badge with a project's latest value and its date")
     add_db(badge)
     badge.add_argument("project", help="a project id, name or owner/repo")
-    badge.add_argument("--series", default="stars", help=f"one of {', '.join(BADGE_SIGNALS)} (default: stars)")
+    badge.add_argument("--series", default="stars", help="stars, downloads or another Overview signal (default: stars)")
     badge.add_argument("-o", "--output", type=Path, required=True, help="badge.svg")
     report = claims_sub.add_parser(
         "report", help="a fact-check report of one article: self-contained HTML, or Markdown with its images"
@@ -121,8 +126,8 @@ def badge(db: Database, args: argparse.Namespace) -> int:
     from collectors.sharing.series import reader
 
     _suffix(args.output, (".svg",))
-    if args.series not in BADGE_SIGNALS:
-        raise InputFileError(f"unknown series {args.series!r}: one of {', '.join(BADGE_SIGNALS)}")
+    if args.series not in badge_signals():
+        raise InputFileError(f"unknown series {args.series!r}: one of {', '.join(badge_signals())}")
     with _reading(db) as conn:
         try:
             (project_id,), offered = chosen_projects(reader(conn), (args.project,))

@@ -92,15 +92,15 @@ def gather(read: Read, checks: pd.DataFrame, address: str) -> Judged:
     names = dict(zip(offered["project_id"], offered["name"], strict=True))
     palette = frames.colors(offered)
     charts = {}
-    for row in checks.itertuples():
-        if not isinstance(row.evidence, str):
-            continue  # judged on milestones or on nothing: no series to chart
-        claim = checks.loc[checks["claim_id"] == row.claim_id].iloc[0]
-        points = dated(read(sql("claim_evidence"), {"claim_id": row.claim_id}))
-        breaks = read(sql("breaks"), {"source": row.evidence_source, "metric": row.evidence_metric})
+    charted = [row.claim_id for row in checks.itertuples() if isinstance(row.evidence, str)]  # else milestones
+    evidence = dated(read(sql("claim_evidence"), {"claim_ids": charted})) if charted else pd.DataFrame()
+    for claim_id in charted:
+        claim = checks.loc[checks["claim_id"] == claim_id].iloc[0]
+        points = evidence[evidence["claim_id"] == claim_id].reset_index(drop=True) if not evidence.empty else evidence
+        breaks = read(sql("breaks"), {"source": claim["evidence_source"], "metric": claim["evidence_metric"]})
         drawn = evidence_chart(claim, points, names, palette, breaks)
         if drawn is not None:
-            charts[row.claim_id] = drawn
+            charts[claim_id] = drawn
     state = read(sql("state"), {})
     used = {s for s in [*checks.get("evidence_source", []), *checks.get("source", [])] if isinstance(s, str)}
     newest = state.loc[state["source"].isin(used), "newest_date"].dropna() if not state.empty else pd.Series()
