@@ -206,7 +206,7 @@ def claim_evidence(db: str, claim_id: str) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def milestones(db: str) -> pd.DataFrame:
     """Every project's dated milestones: repository creation, first public release, first PyPI upload."""
-    return _dated(read(db, "select project_id, milestone, date, subject, origin from project_milestones"))
+    return _dated(read(db, shared.sql("milestones")))
 
 
 def contradictions(db: str) -> pd.DataFrame:

@@ -85,7 +85,7 @@ def chart_downloads(chart: Chart, stem: str, key: str, link: bool = False) -> No
         )  # fmt: skip
     if link:
         with columns[2].popover("Copy link", icon=":material/link:"):
-            query = urlencode(st.query_params.to_dict())
+            query = urlencode(st.query_params.to_dict(), safe=",")
             st.code(f"{st.context.url.split('?')[0]}?{query}" if st.context.url else f"?{query}", language=None)
             st.caption("This link reopens this view, with its projects, series and choices.")
 

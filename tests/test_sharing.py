@@ -15,6 +15,7 @@ import pytest
 
 from collectors import cli
 from collectors.sharing import chart, compare, report
+from collectors.sharing.evidence import is_release
 from collectors.sharing.series import reader
 from collectors.sharing.verdicts import VERDICT, decisive, summary_line
 from tests.test_browser import CHROMIUM, chromium_page
@@ -154,12 +155,17 @@ def test_the_report_holds_every_claims_verdict_and_numbers(seeded: Path, tmp_pat
             assert report.escape(numbers) in section
         if pd.notna(claim["coverage"]):
             assert f"{claim['coverage'] * 100:.0f}% of the period" in section
-        if not isinstance(claim["evidence"], str):
-            continue
         with duckdb.connect(str(seeded), read_only=True) as conn:
-            points = conn.execute("select count(*) from claim_evidence where claim_id = ?", [claim["claim_id"]])
-            if points.fetchone()[0]:
-                assert "src='data:image/svg+xml;base64," in section
+            if is_release(claim):  # judged on milestones: they are charted
+                subjects = [s.strip() for s in claim["subject"].split(",")]
+                found = conn.execute("select count(*) from project_milestones where list_contains(?, project_id)",
+                                     [subjects]).fetchone()[0]  # fmt: skip
+            elif isinstance(claim["evidence"], str):
+                found = conn.execute("select count(*) from claim_evidence where claim_id = ?",
+                                     [claim["claim_id"]]).fetchone()[0]  # fmt: skip
+            else:
+                found = 0
+        assert ("src='data:image/svg+xml;base64," in section) == bool(found), claim["claim_id"]
     assert "<script" not in page.lower()
     assert not re.search(r"""(src|href)=['"]?(https?:|//)""", page)
     assert "@media print" in page and 'name="viewport"' in page
@@ -220,3 +226,24 @@ def test_a_report_of_an_article_file_judges_its_proposed_claims(seeded: Path, tm
     assert "PyTorch vs TensorFlow in 2023" in page and str(article) in page
     assert page.count("<section class='claim'") == 2 and page.count("data:image/svg+xml;base64,") == 2
     assert "claimed 80.0K; measured" in page  # the claim is judged: its decisive numbers are printed
+
+
+def test_index_and_launch_alignment_are_drawn_as_compare_draws_them(seeded: Path, tmp_path: Path):
+    with duckdb.connect(str(seeded), read_only=True) as conn:
+        drawn = compare.compare_chart(
+            reader(conn), compare.Request(("pytorch", "tensorflow"), "stars", index=True, align=True)
+        )
+        launches = dict(conn.execute(
+            "select project_id, date from project_milestones where milestone = 'repository_created'"
+        ).fetchall())  # fmt: skip
+        first = dict(conn.execute(
+            "select project_id, min(date) from project_series where source = 'github' and metric = 'stars' "
+            "and project_id in ('pytorch', 'tensorflow') group by project_id"
+        ).fetchall())  # fmt: skip
+    for project_id, group in drawn.frame.sort_values("date").groupby("project_id"):
+        assert group["value"].iloc[0] == 100  # indexed on its first point
+        assert group["date"].iloc[0] == (first[project_id] - launches[project_id]).days  # days since its creation
+    out = tmp_path / "x.svg"
+    assert run(seeded, "chart", "pytorch", "tensorflow", "--index", "--align", "launch", "-o", str(out)) == 0
+    words = texts(out.read_bytes()).splitlines()
+    assert "days since the repository's creation" in words and "index (first point = 100)" in words

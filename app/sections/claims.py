@@ -16,11 +16,6 @@ from collectors.sharing.evidence import evidence_values
 from collectors.sharing.verdicts import decisive, summary_line
 
 JUDGED = ("supported", "partly_supported", "inaccurate", "contradicted")
-MILESTONES = {
-    "repository_created": ("repository created", "circle-open"),
-    "first_public_release": ("first public release", "star"),
-    "first_pypi_upload": ("first PyPI upload", "square"),
-}
 
 
 def evidence_chart(claim: pd.Series) -> tuple[go.Figure, Chart] | None:
@@ -52,15 +47,14 @@ def article_report(article_id: str) -> bytes:
     return report.html(judging.gather(queries.reads(db), claims, address)).encode()
 
 
-def milestone_chart(claim: pd.Series) -> go.Figure | None:
+def milestone_chart(claim: pd.Series) -> tuple[go.Figure, Chart] | None:
     """Release claims: each subject's dated milestones, with the claimed period shaded."""
     subjects = [s.strip() for s in claim["subject"].split(",")]
-    stones = queries.milestones(db)
-    stones = stones[stones["project_id"].isin(subjects)] if not stones.empty else stones
+    stones = sharing_evidence.milestones_of(claim, queries.milestones(db))
     if stones.empty:
         return None
     figure = go.Figure()
-    for milestone, (text, symbol) in MILESTONES.items():
+    for milestone, (text, symbol, _) in sharing_evidence.MILESTONES.items():
         rows = stones[stones["milestone"] == milestone]
         figure.add_trace(
             go.Scatter(
@@ -79,7 +73,7 @@ def milestone_chart(claim: pd.Series) -> go.Figure | None:
         height=120 + 60 * len(subjects), margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=True,
         legend={"orientation": "h", "y": -0.3}, xaxis_title="date", yaxis_title="",
     )  # fmt: skip
-    return figure
+    return figure, sharing_evidence.milestone_chart(claim, stones, names, palette)
 
 
 db = str(reader.database())
@@ -171,17 +165,15 @@ st.caption(
         f"How it is checked: {claim['check_method']}"
     )
 )
-image = None
-if claim["kind"] == "release_date" or claim["metric"] == "created":
-    figure = milestone_chart(claim)
+figure = image = None
+if sharing_evidence.is_release(claim):
+    figure, image = milestone_chart(claim) or (None, None)
 elif claim["verdict"] == "uncheckable" and not isinstance(claim["proxy"], str):
-    figure = None
     st.info("No collected source can check this claim, and it names no proxy: there is nothing to chart.")
 else:
     figure, image = evidence_chart(claim) or (None, None)
 if figure is not None:
     st.plotly_chart(figure, width="stretch")
-if image is not None:
     ui.chart_downloads(image, f"evidence-{claim_id}", "evidence", link=True)
 elif claim["verdict"] != "uncheckable":
     source = claim["source"] if claim["source"] != "none" else "github"

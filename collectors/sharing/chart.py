@@ -47,6 +47,10 @@ class Chart:
     breaks: pd.DataFrame = field(default_factory=pd.DataFrame)  # date, title: where the counting changed
     period: tuple[object, object] | None = None  # a claimed period, shaded
     level: tuple[float, str] | None = None  # a claimed value, drawn as a dotted line with its label
+    # Instead of lines: dated events (project_id, milestone, date), a row of markers per project, one marker per
+    # kind of event as `markers` names it (milestone -> (label, matplotlib marker)).
+    events: pd.DataFrame | None = None
+    markers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def draw(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> Figure:
@@ -55,6 +59,8 @@ def draw(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> Figure:
         figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
+        if chart.events is not None:
+            _events(axes, chart)
         for project_id, group in chart.frame.groupby("project_id", sort=True):
             group = with_gaps(group.sort_values("date"))
             axes.plot(
@@ -66,9 +72,31 @@ def draw(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> Figure:
         figure.suptitle(chart.title, x=0.01, ha="left", fontsize=13, fontweight="bold")
         if chart.footnote:
             figure.text(0.01, 0.01, chart.footnote, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
-        axes.legend(loc="upper left", frameon=False, fontsize=9)
-        figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.2 if chart.footnote else 0.12)
+        legend = axes.legend(loc="lower right" if chart.events is not None else "upper left", frameon=False,
+                             fontsize=9)  # fmt: skip
+        left = 0.1
+        if chart.events is not None:  # the legend names kinds of event, not projects: grey; the rows need room
+            for handle in legend.legend_handles:
+                handle.set_edgecolor("#555555")
+                if len(handle.get_facecolor()):
+                    handle.set_facecolor("#555555")
+            left = max(left, 0.03 + 7.5 * max(len(t.get_text()) for t in axes.get_yticklabels()) / width)
+        figure.subplots_adjust(left=left, right=0.97, top=0.9, bottom=0.2 if chart.footnote else 0.12)
     return figure
+
+
+def _events(axes: object, chart: Chart) -> None:
+    """Each project's dated events on its own row, a marker per kind of event in the project's colour."""
+    rows = sorted(set(chart.events["project_id"]), key=lambda p: chart.names.get(p, p))
+    place = {project_id: index for index, project_id in enumerate(rows)}
+    for milestone, (label, marker) in chart.markers.items():
+        found = chart.events[chart.events["milestone"] == milestone]
+        colours = [chart.palette.get(p, "#333333") for p in found["project_id"]]
+        axes.scatter(found["date"], found["project_id"].map(place), marker=marker, s=110, label=label,
+                     facecolors="none" if marker == "o" else colours, edgecolors=colours, linewidths=1.6,
+                     gid=f"events-{milestone}")  # fmt: skip
+    axes.set_yticks(range(len(rows)), [chart.names.get(p, p) for p in rows])
+    axes.set_ylim(-0.7, len(rows) - 0.3)
 
 
 def _decorate(axes: object, chart: Chart) -> None:
@@ -76,7 +104,9 @@ def _decorate(axes: object, chart: Chart) -> None:
     axes.set_xlabel(chart.x_title)
     axes.set_ylabel(chart.y_title)
     values = chart.frame["value"].dropna() if "value" in chart.frame else pd.Series(dtype=float)
-    if chart.log:
+    if chart.events is not None:
+        pass  # the rows are the projects
+    elif chart.log:
         axes.set_yscale("log")
         ticks, labels = log_ticks(values)
         if ticks:
@@ -86,6 +116,8 @@ def _decorate(axes: object, chart: Chart) -> None:
     else:
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: human(v, 1 if abs(v) < 1e6 else 2)))
     dates = chart.frame["date"] if "date" in chart.frame else pd.Series(dtype=object)
+    if chart.events is not None:
+        dates = chart.events["date"]
     timeline = pd.api.types.is_datetime64_any_dtype(dates)
     if timeline and not chart.breaks.empty and not dates.empty:
         for row in chart.breaks.itertuples():

@@ -16,7 +16,7 @@ from collectors import claims, inputs
 from collectors.errors import InputFileError
 from collectors.sharing import frames
 from collectors.sharing.chart import Chart
-from collectors.sharing.evidence import evidence_chart
+from collectors.sharing.evidence import evidence_chart, is_release, milestone_chart
 from collectors.sharing.series import Read, dated, reader, sql
 from collectors.sharing.verdicts import summary_line
 
@@ -92,8 +92,14 @@ def gather(read: Read, checks: pd.DataFrame, address: str) -> Judged:
     names = dict(zip(offered["project_id"], offered["name"], strict=True))
     palette = frames.colors(offered)
     charts = {}
-    charted = [row.claim_id for row in checks.itertuples() if isinstance(row.evidence, str)]  # else milestones
+    charted = [row.claim_id for row in checks.itertuples() if isinstance(row.evidence, str)]
     evidence = dated(read(sql("claim_evidence"), {"claim_ids": charted})) if charted else pd.DataFrame()
+    releases = [row.claim_id for row in checks.itertuples() if is_release(checks.loc[row.Index])]
+    stones = dated(read(sql("milestones"), {})) if releases else pd.DataFrame()
+    for claim_id in releases:
+        drawn = milestone_chart(checks.loc[checks["claim_id"] == claim_id].iloc[0], stones, names, palette)
+        if drawn is not None:
+            charts[claim_id] = drawn
     for claim_id in charted:
         claim = checks.loc[checks["claim_id"] == claim_id].iloc[0]
         points = evidence[evidence["claim_id"] == claim_id].reset_index(drop=True) if not evidence.empty else evidence
