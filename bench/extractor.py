@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb
 
-from collectors import catalogue, claims, config, proposals
-from collectors.extraction import Candidate, Extractor
+from collectors import catalogue, claims, config
+from collectors.claims import proposals
+from collectors.claims.extraction import Candidate, Extractor
 from collectors.projects import load_projects
 
 DEFAULT_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "articles"

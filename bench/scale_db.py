@@ -58,8 +58,8 @@ MONTHLY = """
 
 def synthetic_projects(count: int) -> list[Project]:
     return [
-        Project(f"p{i:04d}", f"Project {i:04d}", f"org{i:04d}/repo{i:04d}", (f"pkg{i:04d}",), f"phrase {i:04d}",
-                f"term {i:04d}")
+        Project(f"p{i:04d}", f"Project {i:04d}", f"org{i:04d}/repo{i:04d}", (f"pkg{i:04d}",),
+                source_fields=(("arxiv_phrase", (f"phrase {i:04d}",)), ("trends_term", (f"term {i:04d}",))))
         for i in range(count)
     ]  # fmt: skip
 

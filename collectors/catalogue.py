@@ -128,7 +128,7 @@ PROMINENT_DOWNLOADS = 1_000_000  # per 30 days
 def named_projects(conn: duckdb.DuckDBPyConnection) -> list:
     """Every known project beyond the curated ones, for the claim extractor: the most starred and downloaded first,
     so that a name two projects share means the better-known one (sql/find_projects.sql ranks the same way)."""
-    from collectors.extraction import Named
+    from collectors.claims.extraction import Named
 
     if not _has_table(conn) or not conn.execute(
         "select count(*) from duckdb_tables() where database_name = current_database() "

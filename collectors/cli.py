@@ -474,9 +474,10 @@ def _claims(db: Database, args: argparse.Namespace) -> int:
 
 def _extract(db: Database, args: argparse.Namespace) -> int:
     """Candidates of one article as register TOML on stdout; with --check, their verdicts (nothing is stored)."""
-    from collectors import catalogue, claims, inputs, proposals, store
+    from collectors import catalogue, claims, inputs, store
+    from collectors.claims import proposals
+    from collectors.claims.extraction import Extractor
     from collectors.errors import InputFileError
-    from collectors.extraction import Extractor
     from collectors.projects import load_projects
 
     content, name = proposals.read_article(args.article)

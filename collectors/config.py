@@ -85,18 +85,21 @@ class Project:
     name: str
     github: str
     pypi: tuple[str, ...]
-    arxiv_phrase: str = ""  # empty: not searched on arXiv (catalogue projects)
-    trends_term: str = ""  # empty: not asked of Google Trends (catalogue projects)
     color: str | None = None
     github_former_names: tuple[str, ...] = ()
     archived: bool = False  # ended: kept in every view and claim, no longer collected
-    # Keys that sources declare for themselves (Source.project_fields), as (key, names).
+    # The names under the keys sources declare for themselves (Source.project_fields), as (key, names): an
+    # arXiv phrase, a Trends term, a tag. A catalogue project has only those its archive knew.
     source_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
     curated: bool = True  # listed in data/projects.toml; False for the shipped catalogue's projects
 
     def names(self, key: str) -> tuple[str, ...]:
         """The names given under a source's own key (none when the entry leaves it out)."""
         return dict(self.source_fields).get(key, ())
+
+    def name_under(self, key: str) -> str:
+        """The one name under a source's own key, or "" when the entry leaves it out."""
+        return next(iter(self.names(key)), "")
 
 
 def not_covered(found: Iterable[Project], curated: Sequence[Project]) -> list[Project]:

@@ -101,6 +101,10 @@ def sync_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) 
         write_projects(conn, projects)
 
 
+# Keys declared by sources (the arXiv phrase, the Trends term) that the project table keeps as columns of their own
+NAMED_COLUMNS = ("arxiv_phrase", "trends_term")
+
+
 def write_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project]) -> None:
     """sync_projects inside the caller's transaction. The projects added by `ecotrends track` (tracked_project) are
     filed after the curated ones and the shipped catalogue's after both: a subject two projects name is filed under
@@ -122,7 +126,7 @@ def write_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project])
     conn.execute("delete from project")
     conn.executemany(
         "insert into project values (?, ?, ?, ?, ?, ?)",
-        [[p.id, p.name, p.github, p.arxiv_phrase, p.trends_term, p.color] for p in projects],
+        [[p.id, p.name, p.github, *map(p.name_under, NAMED_COLUMNS), p.color] for p in projects],
     )
     conn.executemany(
         "insert into project_package values (?, ?)",

@@ -70,10 +70,7 @@ def _parse_entry(path: Path, lines: EntryLines, index: int, entry: object) -> Pr
     where = lines.where(path, index, label)
 
     declared = {field.key: field for source in sources.registry().values() for field in source.project_fields}
-    allowed = {
-        "id", "name", "github", "github_former_names", "pypi", "arxiv_phrase", "trends_term", "color", "archived",
-        *declared,
-    }  # fmt: skip
+    allowed = {"id", "name", "github", "github_former_names", "pypi", "color", "archived", *declared}
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise ConfigError(f"{at(unknown[0])}: unknown field(s) {unknown}; allowed: {sorted(allowed)}")
@@ -112,6 +109,9 @@ def _parse_entry(path: Path, lines: EntryLines, index: int, entry: object) -> Pr
         raise ConfigError(f"{at('github_former_names')}: field 'github_former_names' must be a list of owner/name "
                           "repositories")  # fmt: skip
 
+    missing = [key for key, field in sorted(declared.items()) if field.required and key not in entry]
+    if missing:
+        raise ConfigError(f"{where}: field '{missing[0]}' is missing")
     source_fields = tuple(
         (key, field.validate(at(key), entry[key])) for key, field in sorted(declared.items()) if key in entry
     )
@@ -121,8 +121,6 @@ def _parse_entry(path: Path, lines: EntryLines, index: int, entry: object) -> Pr
         name=text("name"),
         github=text("github", _REPO, "a repository owner/name"),
         pypi=tuple(packages),
-        arxiv_phrase=text("arxiv_phrase"),
-        trends_term=text("trends_term"),
         color=color,
         github_former_names=tuple(former),
         archived=archived,
@@ -137,16 +135,17 @@ def _check_unique(path: Path, lines: EntryLines, projects: list[Project]) -> Non
         line = lines.entry(index)
         return f"project #{index} ({projects[index - 1].id}" + (f", line {line})" if line else ")")
 
-    for field in ("id", "github", "trends_term"):
+    unique = [field.key for source in sources.registry().values() for field in source.project_fields if field.unique]
+    for field in ("id", "github", *unique):
         seen: dict[str, int] = {}
         for index, project in enumerate(projects, start=1):
-            key = str(getattr(project, field)).lower()
-            if key in seen:
-                raise ConfigError(
-                    f"{lines.where(path, index, _label(index, project.id), field)}: field '{field}' = "
-                    f"{getattr(project, field)!r} is already used by {earlier(seen[key])}"
-                )
-            seen[key] = index
+            for value in (getattr(project, field),) if field in ("id", "github") else project.names(field):
+                if value.lower() in seen:
+                    raise ConfigError(
+                        f"{lines.where(path, index, _label(index, project.id), field)}: field '{field}' = "
+                        f"{value!r} is already used by {earlier(seen[value.lower()])}"
+                    )
+                seen[value.lower()] = index
     owners: dict[str, int] = {}
     for index, project in enumerate(projects, start=1):
         for package in project.pypi:

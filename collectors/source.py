@@ -88,18 +88,23 @@ class Signal:
 
 @dataclass(frozen=True)
 class ProjectField:
-    """A key of a [[project]] entry in data/projects.toml that this source reads: one name, or a list of names."""
+    """A key of a [[project]] entry in data/projects.toml that this source reads: one name, or a list of names.
+    The source declares it, so the project file learns of a new source's keys without being edited."""
 
     key: str  # the key in a [[project]] entry, named after what it holds (a tag, a list of packages)
     pattern: str  # each name must match it
     describe: str  # what a name must be, for errors ("a tag (lower case)")
     many: bool = False
+    required: bool = False  # every entry of data/projects.toml must give it
+    unique: bool = False  # two entries may not give the same name (case aside)
+    from_name: bool = False  # a project added by `ecotrends track` gets its name, in lower case, under this key
 
     def validate(self, where: str, value: object) -> tuple[str, ...]:
-        """The names given, or a ConfigError naming the entry, the key and what was expected."""
+        """The names given (stripped), or a ConfigError naming the entry, the key and what was expected."""
         from collectors.errors import ConfigError
 
         names = value if self.many and isinstance(value, list) else [value]
+        names = [name.strip() if isinstance(name, str) else name for name in names]
         if not names or not all(isinstance(name, str) and re.fullmatch(self.pattern, name) for name in names):
             shape = f"a list of {self.describe} names" if self.many else self.describe
             raise ConfigError(f"{where}: field '{self.key}' = {value!r} is not {shape}")

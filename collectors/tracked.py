@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from collectors import clock, config, store
+from collectors import clock, config, sources, store
 from collectors.config import Database, Project
 
 
@@ -34,12 +34,17 @@ class Tracked:
 
 def project_of(project_id: str, name: str, repo: str, pypi: Sequence[str],
                fields: Mapping[str, Sequence[str]]) -> Project:  # fmt: skip
-    """A tracked project as the collectors see it: searched on arXiv and Google Trends under its name in lower case
-    (the next cron run asks them), and its names under the keys sources declare (other packages, a tag)."""
-    fields = tuple((key, tuple(names)) for key, names in sorted(fields.items()) if names)
-    term = name.lower()
-    return Project(id=project_id, name=name, github=repo, pypi=tuple(pypi), arxiv_phrase=term, trends_term=term,
-                   source_fields=fields, curated=False)  # fmt: skip
+    """A tracked project as the collectors see it: its names under the keys sources declare (other packages, a tag),
+    and its name in lower case under each key a source fills from the name (a phrase, a search term)."""
+    named = {key: (name.lower(),) for key in _keys_from_name()}
+    given = {key: tuple(names) for key, names in fields.items() if names}
+    return Project(id=project_id, name=name, github=repo, pypi=tuple(pypi),
+                   source_fields=tuple(sorted((named | given).items())), curated=False)  # fmt: skip
+
+
+def _keys_from_name() -> set[str]:
+    """The keys whose name a tracked project takes from its own name: derived on reading, never stored."""
+    return {field.key for source in sources.registry().values() for field in source.project_fields if field.from_name}
 
 
 def has_table(conn: duckdb.DuckDBPyConnection) -> bool:
@@ -85,13 +90,15 @@ def load(db: Database, curated: Sequence[Project]) -> list[Project]:
 
 def save(conn: duckdb.DuckDBPyConnection, tracked: Sequence[Tracked]) -> None:
     """Insert or replace the rows, inside the caller's transaction; a re-tracked project keeps its first date."""
+    derived = _keys_from_name()
     for item in tracked:
         p = item.project
+        given = {key: names for key, names in p.source_fields if key not in derived}
         added = conn.execute("select added_at from tracked_project where project_id = ?", [p.id]).fetchone()
         conn.execute("delete from tracked_project where project_id = ?", [p.id])
         conn.execute(
             "insert into tracked_project values (?, ?, ?, ?, ?, ?, ?)",
-            [p.id, p.name, p.github, list(p.pypi), json.dumps(dict(p.source_fields)), item.resolved_from,
+            [p.id, p.name, p.github, list(p.pypi), json.dumps(given), item.resolved_from,
              added[0] if added else clock.utc_now()],
         )  # fmt: skip
 

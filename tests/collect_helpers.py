@@ -14,3 +14,8 @@ def run(module: ModuleType, db: Path, projects, command: str = "collect") -> Sou
     inputs.init_db(db, projects)
     [result] = runner.run_sources([module.SOURCE], db, projects, interactive=False, command=command)
     return result
+
+
+def searched_as(phrase: str, term: str | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A curated project's names under the keys the arXiv and Trends sources declare (its phrase and its term)."""
+    return (("arxiv_phrase", (phrase,)), ("trends_term", (term or phrase,)))

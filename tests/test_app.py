@@ -20,6 +20,7 @@ from app import pages, queries, reader, sql_console, transforms
 from collectors import inputs, interchange, seed, store
 from collectors.sources import trends
 from collectors.store import Observation
+from tests.collect_helpers import searched_as
 from tests.conftest import RECORDED_NOW, stopped_clock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -590,7 +591,10 @@ def test_with_many_projects_pages_open_on_the_eight_most_starred(app_db: Path, t
     from app import ui
     from collectors.config import Project
 
-    tracked = [Project(f"p{i:02d}", f"P {i}", f"org/p{i:02d}", (f"p{i:02d}",), f"p {i}", f"p {i}") for i in range(12)]
+    tracked = [
+        Project(f"p{i:02d}", f"P {i}", f"org/p{i:02d}", (f"p{i:02d}",), source_fields=searched_as(f"p {i}"))
+        for i in range(12)
+    ]
     inputs.init_db(app_db, tracked)
     stars = tmp_path / "stars.csv"
     stars.write_text("source,subject,metric,date,window_days,value,origin\n" + "".join(

@@ -11,14 +11,18 @@ from collectors import cli, clickhouse, inputs, store
 from collectors.config import Project
 from collectors.sources import github, pypi
 from tests import fakeapi
-from tests.collect_helpers import run
+from tests.collect_helpers import run, searched_as
 from tests.conftest import FIXTURES, add_recording, load_recording, query
 
-TORCH = Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), "pytorch", "pytorch")
-JAX = Project("jax", "JAX", "jax-ml/jax", ("jax",), "jax", "jax", github_former_names=("google/jax",))
+TORCH = Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), source_fields=searched_as("pytorch"))
+JAX = Project(
+    "jax", "JAX", "jax-ml/jax", ("jax",), source_fields=searched_as("jax"), github_former_names=("google/jax",)
+)
 # A new package's whole history in two queries: the months before the last 900 days, then those days.
 TORCH_WINDOWS = ["torch_months_2016-01-01_2024-07-01.json", "torch_2024-07-01_2026-11-22.json"]
-TENSORFLOW = Project("tensorflow", "TF", "tensorflow/tensorflow", ("tensorflow",), "tensorflow", "tensorflow")
+TENSORFLOW = Project(
+    "tensorflow", "TF", "tensorflow/tensorflow", ("tensorflow",), source_fields=searched_as("tensorflow")
+)
 
 
 def serve_torch(mock: responses.RequestsMock, windows=TORCH_WINDOWS) -> None:
@@ -160,7 +164,7 @@ def test_exception_in_a_200_body_is_refused_and_nothing_stored(db: Path, mock_ht
     with pytest.raises(clickhouse.PayloadError, match="TIMEOUT_EXCEEDED"):
         clickhouse.parse_answer(recording["response"]["body_text"], None, "test")
     add_recording(mock_http, "clickpy/exception_midstream.json")
-    jax = Project("jax", "JAX", "jax-ml/jax", ("jax",), "jax", "jax")
+    jax = Project("jax", "JAX", "jax-ml/jax", ("jax",), source_fields=searched_as("jax"))
 
     result = backfill(db, [jax], pypi, since="2023-05-24")
 
@@ -184,7 +188,7 @@ def test_exception_key_of_older_servers_and_a_cut_document_are_refused():
 def test_quota_exceeded_stops_the_backfill_for_the_hour(db: Path, mock_http, frozen_now):
     recording = load_recording("clickpy/error_500.json")
     mock_http.add("POST", "https://sql-clickhouse.clickhouse.com/", status=500, body=recording["response"]["body_text"])
-    keras = Project("keras", "Keras", "keras-team/keras", ("keras", "tf-keras"), "keras", "keras")
+    keras = Project("keras", "Keras", "keras-team/keras", ("keras", "tf-keras"), source_fields=searched_as("keras"))
 
     result = backfill(db, [keras], pypi)
 
@@ -242,7 +246,7 @@ def test_arxiv_backfill_covers_every_month_since_2015(db: Path, mock_http, clock
 
     clock_at(datetime(2023, 12, 10))
     asked = serve_months(mock_http)
-    pytorch = [Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), "pytorch", "pytorch")]
+    pytorch = [Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), source_fields=searched_as("pytorch"))]
     result = backfill(db, pytorch, arxiv, since="2022-06-01")
     assert result.status == "ok", result.error
     assert len(set(asked)) == 2 * 19  # mentions and denominator, 2022-06 .. 2023-12

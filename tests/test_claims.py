@@ -156,6 +156,24 @@ def window_rows(package: str, per_day: int, months: range = range(1, 13), year: 
     return "".join(f"pypi,{package},downloads,{year}-{m:02d}-28,30,{per_day * 30},top-pypi\n" for m in months)
 
 
+@pytest.mark.parametrize(
+    ("unit", "days"), [("per day", 1), ("per week", 7), ("per month", 30.4375), ("per year", 365.25)]
+)
+def test_a_claimed_rate_is_the_mean_per_day_times_the_days_it_names(db, tmp_path, unit: str, days: float):
+    """1,000 downloads a day all year long: a month is 30.4375 days of them and a year 365.25, whatever the
+    windows they were counted in (here 30 days)."""
+    register = claim(
+        "rate", source="pypi", metric="downloads_without_mirrors", period_start="2021-01-01",
+        period_end="2021-12-31", claimed_value=1000 * days, unit=f"downloads {unit}", tolerance=0.01,
+    ) + claim(
+        "no-rate", source="pypi", metric="downloads_without_mirrors", period_start="2021-01-01",
+        period_end="2021-12-31", claimed_value=1000, unit="downloads", tolerance=0.01,
+    )  # fmt: skip
+    result = verdicts(db, tmp_path, register, window_rows("torch", 1000))
+    assert result["rate"][:2] == ("supported", pytest.approx(1000 * days))
+    assert result["no-rate"][0] == "no_data" and "the claim's unit must give its rate" in result["no-rate"][2]
+
+
 def test_a_rank_is_measured_against_every_alternative(db, tmp_path):
     """ "A two-horse race" passes only when no other framework beats one of the two horses."""
     rows = window_rows("tensorflow", 900) + window_rows("torch", 500) + window_rows("keras", 700)

@@ -33,6 +33,22 @@ def test_adding_a_project_is_one_entry(tmp_path: Path):
     assert load_projects(path)[-1].github == "chainer/chainer"
 
 
+def test_the_phrase_and_the_term_are_read_as_their_sources_declare_them(tmp_path: Path):
+    path = tmp_path / "projects.toml"
+    path.write_text(VALID_ENTRY.replace('trends_term = "pytorch"', 'trends_term = " PyTorch "'))
+    [project] = load_projects(path)
+    assert project.name_under("arxiv_phrase") == "pytorch" and project.name_under("trends_term") == "PyTorch"
+    assert project.name_under("stackoverflow_tag") == ""
+
+
+def test_a_tracked_project_is_searched_under_its_name_without_storing_it():
+    from collectors import tracked
+
+    project = tracked.project_of("httpx", "HTTPX", "encode/httpx", ["httpx"], {"conda": ["httpx"]})
+    assert project.name_under("arxiv_phrase") == "httpx" and project.name_under("trends_term") == "httpx"
+    assert project.names("conda") == ("httpx",) and not project.curated
+
+
 def test_a_sources_own_key_is_read_for_it(tmp_path: Path):
     path = tmp_path / "projects.toml"
     path.write_text(VALID_ENTRY + 'stackoverflow_tag = "pytorch"\n')
@@ -52,6 +68,22 @@ def test_a_sources_own_key_is_read_for_it(tmp_path: Path):
         # A source's own key (Source.project_fields) is checked by the source's declaration.
         (VALID_ENTRY + 'stackoverflow_tag = "Py Torch"\n', "field 'stackoverflow_tag' = 'Py Torch' is not a Stack"),
         (VALID_ENTRY + VALID_ENTRY, "project #2 (pytorch): field 'id' = 'pytorch' is already used by project #1"),
+        # The arXiv phrase and the Trends term are declared by their sources: required, and the term unique.
+        (
+            VALID_ENTRY.replace('arxiv_phrase = "pytorch"\n', ""),
+            "project #1 (pytorch): field 'arxiv_phrase' is missing",
+        ),
+        (VALID_ENTRY.replace('trends_term = "pytorch"\n', ""), "project #1 (pytorch): field 'trends_term' is missing"),
+        (VALID_ENTRY.replace('trends_term = "pytorch"', "trends_term = 3"), "field 'trends_term' = 3 is not a search"),
+        (VALID_ENTRY.replace('arxiv_phrase = "pytorch"', 'arxiv_phrase = "  "'), "field 'arxiv_phrase' = '  ' is not"),
+        (
+            VALID_ENTRY
+            + VALID_ENTRY.replace('"pytorch"', '"other"')
+            .replace('"torch"', '"other"')
+            .replace("pytorch/", "other/")
+            .replace('trends_term = "other"', 'trends_term = "PyTorch"'),
+            "project #2 (other): field 'trends_term' = 'PyTorch' is already used by project #1",
+        ),
         ("[[project]\nid=", "not valid TOML"),
         ("title = 'x'\n", "unknown top-level key(s) ['title']"),
         ("", "no [[project]] entries"),

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from collectors import claims, cli, inputs, proposals, store
-from collectors import extraction as extract
+from collectors import claims, cli, inputs, store
+from collectors.claims import extraction as extract
+from collectors.claims import proposals
+from collectors.claims.extraction.numbers import numbers as read_numbers
+from collectors.claims.extraction.text import split_sentences
 from collectors.errors import InputFileError
-from collectors.extraction.numbers import numbers as read_numbers
-from collectors.extraction.text import split_sentences
 from collectors.projects import load_projects
 from tests.conftest import query
 

@@ -1,4 +1,4 @@
-"""One test per extraction rule (collectors/extraction/rules.py and periods.py), on single sentences about
+"""One test per extraction rule (collectors/claims/extraction/rules.py and periods.py), on single sentences about
 projects beyond the curated ones: each fails when its rule is taken out or changed."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from collectors import catalogue, claims, cli, proposals
-from collectors.extraction import Candidate, Extractor, Named
-from collectors.extraction.periods import Context, period
+from collectors import catalogue, claims, cli
+from collectors.claims import proposals
+from collectors.claims.extraction import Candidate, Extractor, Named
+from collectors.claims.extraction.periods import Context, period
 from collectors.projects import load_projects
 
 CATALOGUE = [

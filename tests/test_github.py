@@ -6,7 +6,7 @@ import responses
 
 from collectors.config import Project
 from collectors.sources import github
-from tests.collect_helpers import run
+from tests.collect_helpers import run, searched_as
 from tests.conftest import add_recording, load_recording, query
 
 REPOS = ["tensorflow/tensorflow", "pytorch/pytorch", "jax-ml/jax", "keras-team/keras", "Lightning-AI/pytorch-lightning"]
@@ -90,7 +90,7 @@ def test_unknown_repository_fails_alone(db: Path, projects, mock_http, frozen_no
     add_recording(mock_http, "github/repo_not_found.json")
     add_snapshots(mock_http, ["jax-ml/jax"])
     add_jax_history(mock_http)
-    ghost = Project("ghost", "Ghost", "nosuchowner/nosuchrepo", ("ghost",), "ghost", "ghost")
+    ghost = Project("ghost", "Ghost", "nosuchowner/nosuchrepo", ("ghost",), source_fields=searched_as("ghost"))
 
     result = run(github, db, [ghost, *only(projects, "jax")])
 

@@ -24,6 +24,7 @@ from collectors import cli, config, inputs, interchange, lake, runner, seed, sou
 from collectors.config import DuckLake
 from collectors.errors import ConfigError, LockedError
 from collectors.store import Observation
+from tests.collect_helpers import searched_as
 from tests.conftest import RECORDED_NOW, stopped_clock
 from tests.fakeapi import FakeAPI
 
@@ -144,11 +145,11 @@ published_basis = "test"
 
 def edge_claim(claim_id: str, kind: str, claimed: float, **fields: str) -> str:
     fields = {"subjects": '["pytorch"]', "source": '"github"', "metric": '"stars"', **fields}
-    lines = [f'{key} = {value}' for key, value in fields.items()]
+    lines = [f"{key} = {value}" for key, value in fields.items()]
     return (
         f'[[claim]]\nid = "{claim_id}"\narticle = "a"\nlocation = "t"\nstatement = "s"\ncheck = "c"\n'
         f'kind = "{kind}"\nperiod_start = "2023-01-01"\nperiod_end = "2023-12-31"\nclaimed_value = {claimed}\n'
-        f'tolerance = 0.1\n' + "\n".join(lines) + "\n"
+        f"tolerance = 0.1\n" + "\n".join(lines) + "\n"
     )
 
 
@@ -422,7 +423,9 @@ def test_backfill_and_a_trends_export_land_in_a_lake_as_in_a_file(lake: DuckLake
     from collectors.sources import github, trends
     from tests.conftest import FIXTURES, add_recording
 
-    jax = config.Project("jax", "JAX", "jax-ml/jax", ("jax",), "jax", "jax", github_former_names=("google/jax",))
+    jax = config.Project(
+        "jax", "JAX", "jax-ml/jax", ("jax",), source_fields=searched_as("jax"), github_former_names=("google/jax",)
+    )
     file = tmp_path / "file.duckdb"
     for db in (file, lake):
         mock_http.reset()

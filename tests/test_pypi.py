@@ -5,7 +5,7 @@ import pytest
 
 from collectors.config import Project
 from collectors.sources import pypi
-from tests.collect_helpers import run
+from tests.collect_helpers import run, searched_as
 from tests.conftest import add_recording, load_recording, query
 
 TENSORFLOW_PACKAGES = ["tensorflow", "tensorflow-cpu", "tensorflow-gpu"]
@@ -122,7 +122,7 @@ def test_unusable_daily_answers_are_refused_with_the_reason(payload, says):
 def test_unknown_package_fails_alone_with_its_name(db: Path, mock_http, frozen_now):
     add_recording(mock_http, "pypi/overall_not_found.json")
     add_package(mock_http, "jax")
-    project = Project("x", "X", "jax-ml/jax", ("nosuchpackage-xyz", "jax"), "x", "x")
+    project = Project("x", "X", "jax-ml/jax", ("nosuchpackage-xyz", "jax"), source_fields=searched_as("x"))
 
     result = run(pypi, db, [project])
 
@@ -134,7 +134,7 @@ def test_unknown_package_fails_alone_with_its_name(db: Path, mock_http, frozen_n
 def test_rate_limit_is_retried_with_backoff(db: Path, mock_http, frozen_now, no_waiting):
     add_recording(mock_http, "pypi/overall_rate_limited.json")
     add_package(mock_http, "torch")
-    project = Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), "pytorch", "pytorch")
+    project = Project("pytorch", "PyTorch", "pytorch/pytorch", ("torch",), source_fields=searched_as("pytorch"))
 
     result = run(pypi, db, [project])
 
@@ -144,7 +144,7 @@ def test_rate_limit_is_retried_with_backoff(db: Path, mock_http, frozen_now, no_
 
 def test_empty_series_is_refused_and_stored_data_kept(db: Path, mock_http, frozen_now):
     add_package(mock_http, "keras")
-    project = Project("keras", "Keras", "keras-team/keras", ("keras",), "keras", "keras")
+    project = Project("keras", "Keras", "keras-team/keras", ("keras",), source_fields=searched_as("keras"))
     run(pypi, db, [project])
     before = query(db, "select count(*), sum(value) from observation where source = 'pypi'")
 

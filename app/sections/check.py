@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from app import queries, reader, ui
-from collectors import claims, proposals, sources
+from collectors import claims, sources
+from collectors.claims import proposals
+from collectors.claims.extraction import Extractor
 from collectors.errors import ConfigError, InputFileError
-from collectors.extraction import Extractor
 from collectors.projects import load_projects
 from collectors.sharing import judging, report
 

@@ -76,8 +76,9 @@ def judge(conn: duckdb.DuckDBPyConnection, target: str) -> Judged:
     if not re.match(r"https?://", target, re.I) and not Path(target).is_file():
         known = ", ".join(sorted(by_id))
         raise InputFileError(f"{target}: neither an article id of the register ({known}) nor a file or URL")
-    from collectors import catalogue, proposals
-    from collectors.extraction import Extractor
+    from collectors import catalogue
+    from collectors.claims import proposals
+    from collectors.claims.extraction import Extractor
     from collectors.projects import load_projects
 
     content, name = proposals.read_article(target)

@@ -17,12 +17,14 @@ import duckdb
 from collectors import clock, store
 from collectors.errors import PayloadError, SourceError
 from collectors.http import HttpClient, base_url
-from collectors.source import Context, Outcome, Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, ProjectField, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 log = logging.getLogger(__name__)
 
 NAME = "arxiv"
+# The phrase searched in titles and abstracts; a project added by `track` is searched under its name.
+PHRASE_FIELD = ProjectField("arxiv_phrase", r"\S(.*\S)?", "a phrase", required=True, from_name=True)
 API_URL_ENV = "ECOTRENDS_ARXIV_URL"
 DEFAULT_API_URL = "https://export.arxiv.org"
 QUERY_PATH = "/api/query"
@@ -151,7 +153,7 @@ def backfill(ctx: Context) -> Outcome:
 def _collect_since(ctx: Context, start: date, today: date) -> Outcome:
     outcome = Outcome()
     series = [(DENOMINATOR_SUBJECT, "papers_total", None)] + [
-        (project.id, "papers_mentioning", project.arxiv_phrase) for project in ctx.projects
+        (project.id, "papers_mentioning", project.name_under(PHRASE_FIELD.key)) for project in ctx.projects
     ]
     with store.connect(ctx.db) as conn:
         plan = [(s, m, phrase, months_to_fetch(conn, s, m, start, today)) for s, m, phrase in series]
@@ -206,7 +208,8 @@ def _believable_total(ctx: Context, subject: str, metric: str, month: date, quer
 SOURCE = Source(
     name=NAME,
     title="arXiv",
-    subjects=lambda project: [project.id] if project.arxiv_phrase else [],
+    subjects=lambda project: [project.id] if project.names(PHRASE_FIELD.key) else [],
+    project_fields=(PHRASE_FIELD,),
     series=(
         Series("arxiv", "papers_mentioning", "arXiv papers mentioning (monthly)", "papers", is_count=True,
                per_days=30, windows=(28, 31),

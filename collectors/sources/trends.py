@@ -26,7 +26,7 @@ from collectors import clock, interchange, store
 from collectors.config import Database
 from collectors.errors import InputFileError, PayloadError
 from collectors.http import HttpClient, base_url
-from collectors.source import Context, Outcome, Rung, Series, Signal, Source
+from collectors.source import Context, Outcome, ProjectField, Rung, Series, Signal, Source
 from collectors.store import Observation
 
 NAME = "trends"
@@ -37,6 +37,9 @@ COLLECT_TIMEFRAME = "today 5-y"  # weekly points for the last five years
 BACKFILL_TIMEFRAMES = ("all", COLLECT_TIMEFRAME)  # monthly since 2004, then weekly
 REQUEST_INTERVAL_SECONDS = 5.0
 METRIC = "interest"
+# The search term; its series is stored under it, so two projects may not share one. A project added by
+# `track` is asked under its name.
+TERM_FIELD = ProjectField("trends_term", r"\S(.*\S)?", "a search term", required=True, unique=True, from_name=True)
 
 
 def make_client() -> HttpClient:
@@ -236,7 +239,7 @@ def backfill(ctx: Context) -> Outcome:
 
 def collect_timeframes(ctx: Context, timeframes: Sequence[str]) -> Outcome:
     outcome = Outcome()
-    batches = plan_batches([project.trends_term for project in ctx.projects])
+    batches = plan_batches([term for project in ctx.projects for term in project.names(TERM_FIELD.key)])
     ctx.progress.add_total(len(batches) * len(timeframes))
     for timeframe in timeframes:
         rows: list[Observation] = []
@@ -438,7 +441,8 @@ def on_stored_scale(
 SOURCE = Source(
     name=NAME,
     title="Google Trends",
-    subjects=lambda project: [project.trends_term] if project.trends_term else [],
+    subjects=lambda project: list(project.names(TERM_FIELD.key)),
+    project_fields=(TERM_FIELD,),
     series=(
         Series("trends", METRIC, "Google Trends interest", "interest (0-100)", windows=(7, 7),
                whole_numbers=False,

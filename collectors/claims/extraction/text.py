@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from collectors.extraction.numbers import YEAR, first_number
+from collectors.claims.extraction.numbers import YEAR, first_number
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")  # fmt: skip

@@ -13,8 +13,8 @@ from pathlib import Path
 import requests
 
 from collectors.claims import Article, Claim
+from collectors.claims.extraction import Candidate, Extractor, describe_article
 from collectors.errors import InputFileError
-from collectors.extraction import Candidate, Extractor, describe_article
 from collectors.http import connection_failure
 
 DEFAULT_TOLERANCE = 0.10  # value and share claims: the register's usual ±10%

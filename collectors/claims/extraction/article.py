@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from collectors.claims import Article
-from collectors.extraction.text import (
+from collectors.claims.extraction.text import (
     DATE_LINE,
     article_date,
     latest_heading_year,

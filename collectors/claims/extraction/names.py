@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from collectors.claims.extraction.numbers import Number
 from collectors.config import Project
-from collectors.extraction.numbers import Number
 
 
 @dataclass(frozen=True)

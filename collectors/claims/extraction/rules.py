@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import collectors.extraction.candidate as sure
-from collectors.extraction.candidate import Candidate
-from collectors.extraction.names import Mention, ProjectNames
-from collectors.extraction.numbers import YEAR, Number, multiplier, numbers, rate
-from collectors.extraction.periods import Context, Period, period
-from collectors.extraction.text import MONTH_ABBR
+import collectors.claims.extraction.candidate as sure
+from collectors.claims.extraction.candidate import Candidate
+from collectors.claims.extraction.names import Mention, ProjectNames
+from collectors.claims.extraction.numbers import YEAR, Number, multiplier, numbers, rate
+from collectors.claims.extraction.periods import Context, Period, period
+from collectors.claims.extraction.text import MONTH_ABBR
 
 # What a number measures, by the words around it (first match wins): (source, metric, unit).
 METRICS = (

@@ -15,9 +15,9 @@ projects a text names), `periods` (the period a claim speaks of), `rules` (one f
 `extractor` (the reading order: tables, headings, sentences), `article` (title, byline and date).
 """
 
-from collectors.extraction.article import describe_article
-from collectors.extraction.candidate import Candidate
-from collectors.extraction.extractor import Extractor
-from collectors.extraction.names import Named
+from collectors.claims.extraction.article import describe_article
+from collectors.claims.extraction.candidate import Candidate
+from collectors.claims.extraction.extractor import Extractor
+from collectors.claims.extraction.names import Named
 
 __all__ = ["Candidate", "Extractor", "Named", "describe_article"]

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import collectors.extraction.candidate as sure
-import collectors.extraction.rules as rules
-from collectors.config import Project
-from collectors.extraction.candidate import Candidate
-from collectors.extraction.names import Named, ProjectNames
-from collectors.extraction.numbers import YEAR, first_number
-from collectors.extraction.periods import Context, period_of_year
-from collectors.extraction.rules import Clause
-from collectors.extraction.text import (
+import collectors.claims.extraction.candidate as sure
+import collectors.claims.extraction.rules as rules
+from collectors.claims.extraction.candidate import Candidate
+from collectors.claims.extraction.names import Named, ProjectNames
+from collectors.claims.extraction.numbers import YEAR, first_number
+from collectors.claims.extraction.periods import Context, period_of_year
+from collectors.claims.extraction.rules import Clause
+from collectors.claims.extraction.text import (
     BULLET,
     article_date,
     cells,
@@ -27,6 +26,7 @@ from collectors.extraction.text import (
     split_sentences,
     text_of,  # fmt: skip
 )
+from collectors.config import Project
 
 # Tried in order on each clause; the first that finds its shape gives the clause's candidates.
 SENTENCE_RULES: tuple[Callable[[Clause], list[Candidate] | None], ...] = (
