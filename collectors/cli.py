@@ -1,29 +1,23 @@
-"""The ecotrends command: collect on a schedule, report status. Exit codes cron can act on.
+"""The ecotrends command line: its parser, and one line for each mistake; collectors/commands/ does the work.
 
-0 all sources succeeded, 1 some failed (partial), 2 usage or configuration error (or a run in progress),
-130 interrupted (Ctrl-C), 141 the reader of the output went away (`ecotrends claims check | head`).
+Exit codes cron can act on: 0 all sources succeeded, 1 some failed (partial), 2 usage or configuration error (or
+a run in progress), 130 interrupted (Ctrl-C), 141 the reader of the output went away (`ecotrends claims check | head`).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from collectors import sources
 from collectors.claims import VERDICTS
-from collectors.config import Database
+from collectors.commands import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE  # noqa: F401  (cron's codes, named here too)
 from collectors.sharing import commands as sharing
 
-if TYPE_CHECKING:
-    import duckdb
-
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
 SOURCE_NAMES = tuple(sources.names())  # the registry's names, read without importing the sources
 
@@ -226,9 +220,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except ConfigError as exc:
         print(f"ecotrends: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    from collectors.commands import checking, collecting, moving, tracking
+
     commands = {
-        "collect": _collect, "backfill": _collect, "status": _status, "import": _import, "export": _export,
-        "claims": _claims, "seed": _seed, "shell": _shell, "track": _track, "untrack": _untrack,
+        "collect": collecting.collect, "backfill": collecting.collect, "status": collecting.status,
+        "import": moving.import_files, "export": moving.export, "seed": moving.seed, "shell": moving.shell,
+        "claims": checking.claims, "track": tracking.track, "untrack": tracking.untrack,
         "chart": sharing.chart, "badge": sharing.badge,
     }  # fmt: skip
     try:
@@ -244,347 +241,6 @@ def _main(argv: Sequence[str] | None) -> int:
         where = exc.filename or db
         print(f"ecotrends: {where}: {exc.strerror or exc}", file=sys.stderr)
     return EXIT_USAGE
-
-
-def _collect(db: Database, args: argparse.Namespace) -> int:
-    from collectors import config, inputs, runner, store, tracked
-    from collectors.errors import ConfigError
-    from collectors.projects import load_projects
-
-    budget = config.source_budget(args.budget)  # a bad ECOTRENDS_SOURCE_BUDGET is refused before anything runs
-    projects = load_projects(Path(args.projects) if args.projects else None)
-    able = sources.collecting() if args.command == "collect" else sources.backfilling()
-    chosen = [sources.get(name) for name in args.source] if args.source else able
-    unable = [source.name for source in chosen if source not in able]
-    if unable:
-        raise ConfigError(f"{', '.join(unable)}: nothing to {args.command} (filled by ecotrends seed or import)")
-    interactive = sys.stderr.isatty() and not args.no_progress
-    with store.run_lock(db, [source.name for source in chosen]):
-        inputs.init_db(db, projects)
-        projects = [*projects, *tracked.load(db, projects)]  # the curated projects, then those added by track
-        results = runner.run_sources(
-            chosen, db, projects, interactive, command=args.command, since=getattr(args, "since", None), budget=budget
-        )
-    for result in results:
-        line = f"{result.source}: {result.status}, {result.rows_written} rows, {result.requests_made} requests"
-        print(line + (f" ({result.error})" if result.error and result.status != "ok" else ""), file=sys.stderr)
-    return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_PARTIAL
-
-
-TRACK_LATER = "arXiv mentions and Google Trends interest follow on the next ecotrends collect (cron)"
-
-
-def _track(db: Database, args: argparse.Namespace) -> int:
-    """Resolve every argument first; store them all, or (one refused) none; then fetch their history."""
-    from collectors import inputs, runner, store, tracked
-    from collectors.projects import load_projects
-    from collectors.resolve import Clients, Refused, Resolver
-
-    if args.list or not args.projects:
-        return _list_tracked(db)
-    curated = load_projects()
-    resolved: dict[str, tracked.Tracked] = {}
-    refusals: list[str] = []
-    with _reading(db) as conn:
-        resolver = Resolver(conn, curated, Clients.make())
-        for text in args.projects:
-            try:
-                found = resolver.resolve(text)
-                resolved.setdefault(found.project.id, found)
-            except Refused as exc:
-                refusals.append(str(exc))
-    if refusals:
-        for reason in refusals:
-            print(f"ecotrends: cannot track {reason}", file=sys.stderr)
-        if resolved:
-            print(f"ecotrends: nothing stored: {len(refusals)} of {len(args.projects)} arguments refused, so "
-                  f"{', '.join(resolved)} was not stored either", file=sys.stderr)  # fmt: skip
-        return EXIT_USAGE
-    for item in resolved.values():
-        print(f"tracking {item.line()}")
-    projects = [item.project for item in resolved.values()]
-    # what each source fetches of a new project, as it declares it (Source.on_track), where the project has subjects
-    plan = [(source, entry) for source in sources.registry().values() for entry in source.on_track
-            if any(source.subjects(project) for project in projects)]  # fmt: skip
-    with store.run_lock(db):
-        inputs.init_db(db, curated)
-        with store.connect(db) as conn:
-            with store.transaction(conn):
-                tracked.save(conn, list(resolved.values()))
-                inputs.write_projects(conn, curated)
-            store.refresh_summaries(conn)
-        if args.no_fetch:
-            print(f"stored in {db}; the next ecotrends collect fetches them", file=sys.stderr)
-            return EXIT_OK
-        interactive = sys.stderr.isatty() and not args.no_progress
-        results = runner.run_entries(plan, db, projects, interactive, command="track")
-    for (_, entry), result in zip(plan, results, strict=True):
-        line = f"{result.source} {entry}: {result.status}, {result.rows_written} rows, {result.requests_made} requests"
-        print(line + (f" ({result.error})" if result.error and result.status != "ok" else ""), file=sys.stderr)
-    print(f"{TRACK_LATER}; GH Archive's star events: ecotrends backfill --source github", file=sys.stderr)
-    return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_PARTIAL
-
-
-def _untrack(db: Database, args: argparse.Namespace) -> int:
-    """Remove tracked projects (all named, or none); their observations stay in the store."""
-    from collectors import inputs, store, tracked
-    from collectors.projects import load_projects
-
-    if not store.exists(db):
-        print(f"ecotrends: no database at {db}; nothing is tracked", file=sys.stderr)
-        return EXIT_USAGE
-    curated = load_projects()
-    with store.run_lock(db):
-        inputs.init_db(db, curated)
-        with store.connect(db) as conn:
-            found = {text: tracked.find(conn, text) for text in args.projects}
-            unknown = [text for text, project_id in found.items() if project_id is None]
-            if unknown:
-                print(f"ecotrends: not tracked: {', '.join(unknown)} (ecotrends track --list shows what is); "
-                      "nothing removed", file=sys.stderr)  # fmt: skip
-                return EXIT_USAGE
-            ids = list(dict.fromkeys(found.values()))
-            kept = dict(conn.execute(
-                "select s.project_id, count(*) from project_subject as s join observation as o "
-                "on o.source = s.source and o.subject = s.subject where list_contains(?, s.project_id) group by all",
-                [ids],
-            ).fetchall())  # fmt: skip
-            with store.transaction(conn):
-                tracked.remove(conn, ids)
-                inputs.write_projects(conn, curated)
-            store.refresh_summaries(conn)
-    for project_id in ids:
-        print(f"untracked {project_id}: no longer collected; its {kept.get(project_id, 0):,} stored observations stay")
-    return EXIT_OK
-
-
-def _list_tracked(db: Database) -> int:
-    from collectors import store, tracked
-
-    if not store.exists(db):
-        print(f"No database at {db} yet; nothing is tracked. Add a project with: ecotrends track NAME", file=sys.stderr)
-        return EXIT_OK
-    with store.connect(db, read_only=True) as conn:
-        items = tracked.read(conn)
-    if not items:
-        print("No project added by ecotrends track (data/projects.toml lists the curated ones)", file=sys.stderr)
-    for item in items:
-        print(item.line())
-    return EXIT_OK
-
-
-def _reading(db: Database) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the store, or an empty in-memory database when there is none yet."""
-    import duckdb
-
-    from collectors import store
-
-    if store.exists(db):
-        return store.connect(db, read_only=True)
-    return contextlib.closing(duckdb.connect())
-
-
-def _import(db: Database, args: argparse.Namespace) -> int:
-    from collectors import inputs, interchange, store
-
-    # Every file is checked whole before anything is written.
-    keep = args.keep_collected
-    if args.trends_csv:
-        from collectors.sources import trends
-
-        with store.run_lock(db):
-            inputs.init_db(db)
-            exports = trends.read_exports(db, args.files)  # put on the stored scale, which it reads
-            collected = interchange.collected_changes(db, exports.frame)
-            written = trends.load_exports(db, exports, keep_collected=keep)
-    else:
-        files = interchange.read_files(args.files, sources.whole_number_series())
-        with store.run_lock(db):
-            inputs.init_db(db)
-            collected = interchange.collected_changes(db, files.observations)
-            written = interchange.load_frame(db, files.observations, keep_collected=keep, events=files.events)
-    per_source = ", ".join(f"{source} {count:,}" for source, count in written.items())
-    print(
-        f"imported {len(args.files)} file(s): {sum(written.values()):,} observations and events inserted or changed"
-        + (f" ({per_source})" if per_source else ""),
-        file=sys.stderr,
-    )
-    if keep:
-        print(f"kept {collected:,} collected value(s) that the files would have changed", file=sys.stderr)
-    else:
-        print(f"replaced {collected:,} collected value(s) (--keep-collected keeps them)", file=sys.stderr)
-    return EXIT_OK
-
-
-def _seed(db: Database, args: argparse.Namespace) -> int:
-    from collectors import inputs, seed, store
-    from collectors.errors import LockedError
-
-    try:
-        with store.run_lock(db):
-            reason = seed.status(db)
-            inputs.init_db(db)  # an upgraded ecotrends brings its schema and summaries up to date here too
-            if args.if_needed and reason is None:
-                print(f"{db} already holds the shipped history (seed {seed.version()})", file=sys.stderr)
-                return EXIT_OK
-            written = seed.load(db)
-    except LockedError as exc:
-        if not args.if_needed:
-            raise
-        print(f"ecotrends: shipped history not checked now: {exc}", file=sys.stderr)
-        return EXIT_OK
-    newest = ", ".join(f"{source} up to {day}" for source, day in seed.newest_dates().items())
-    print(
-        f"loaded the shipped history (seed {seed.version()}) into {db}"
-        + (f" because {reason}" if reason else "")
-        + f": {sum(written.values()):,} observations inserted or changed ({newest}). Collected and imported values "
-        "were left as they were. Bring it up to date with: ecotrends collect; ecotrends backfill --source pypi",
-        file=sys.stderr,
-    )
-    return EXIT_OK
-
-
-def _claims(db: Database, args: argparse.Namespace) -> int:
-    from collectors import claims, inputs, store
-    from collectors.errors import InputFileError
-
-    if args.claims_command != "check":
-        return _extract(db, args) if args.claims_command == "extract" else sharing.report(db, args)
-    articles, registered = claims.load_register()  # a malformed register fails here with file, claim and field
-    # A read: it never waits for a writer, nor writes a read-only store. Where the stored register is not this one
-    # and the store cannot be brought up to date now, the verdicts are computed on it without being stored.
-    left_as_is = inputs.prepare_if_free(db)
-    if left_as_is and not store.exists(db):
-        raise InputFileError(f"{db}: no database to check against ({left_as_is}); create it with: ecotrends seed")
-    with store.connect(db, read_only=True) as conn:
-        checks = (
-            inputs.judge_unregistered(conn, articles, registered)
-            if left_as_is
-            else conn.execute("select verdict, claim_id, explanation from claim_checks").df()
-        )
-    if left_as_is:
-        print(f"ecotrends: verdicts of {claims.CLAIMS_FILE.name} computed without storing them ({left_as_is}); "
-              "the app shows them after the next write (collect, import, seed)", file=sys.stderr)  # fmt: skip
-    chosen = checks if args.verdict is None else checks[checks["verdict"].isin(args.verdict)]
-    rows = chosen.sort_values(["verdict", "claim_id"])[["verdict", "claim_id", "explanation"]].itertuples(index=False)
-    for verdict, claim_id, explanation in rows:
-        print(f"{verdict:<13} {claim_id}\n{'':<14}{explanation}")
-    return EXIT_OK
-
-
-def _extract(db: Database, args: argparse.Namespace) -> int:
-    """Candidates of one article as register TOML on stdout; with --check, their verdicts (nothing is stored)."""
-    from collectors import catalogue, claims, inputs, store
-    from collectors.claims import proposals
-    from collectors.claims.extraction import Extractor
-    from collectors.errors import InputFileError
-    from collectors.projects import load_projects
-
-    content, name = proposals.read_article(args.article)
-    named = []
-    if store.exists(db):  # any catalogue or tracked project is recognised too
-        with store.connect(db, read_only=True) as conn:
-            named = catalogue.named_projects(conn)
-    proposal = proposals.propose(Extractor(load_projects(), named), content, name, args.article_id)
-    candidates = proposal.candidates
-    register = proposals.register_toml(proposal.article, proposal.entries, [c.confidence for c in candidates])
-    undated = sum(not c.period_start for c in candidates)
-    print(f"{len(candidates)} candidate claim(s) from {args.article}: "
-          f"{sum(c.kind == 'uncheckable' for c in candidates)} uncheckable, {undated} without a period "
-          f"(written commented out)", file=sys.stderr)  # fmt: skip
-    if not args.check:
-        print(register, end="")
-        return EXIT_OK
-    if not store.exists(db):
-        raise InputFileError(f"{db}: no database to check against; create it with: ecotrends seed")
-    articles, dated = claims.parse_register(register, f"the candidates of {args.article}")
-    inputs.prepare_if_free(db)  # the views as this checkout defines them, where that costs no wait; nothing is stored
-    with store.connect(db, read_only=True) as conn:
-        checks = inputs.judge_unregistered(conn, articles, dated)
-    for row in checks.itertuples():
-        print(f"{row.verdict:<16} {row.claim_id}\n{'':<17}{row.statement}\n{'':<17}{row.explanation}")
-    return EXIT_OK
-
-
-def _export(db: Database, args: argparse.Namespace) -> int:
-    from collectors import interchange, store
-
-    if not store.exists(db):
-        print(f"ecotrends: no database at {db}", file=sys.stderr)
-        return EXIT_USAGE
-    count = interchange.export(db, args.out, args.format, args.source, args.subject)
-    events_out = interchange.events_path(args.out)
-    events = interchange.export_events(db, events_out, args.format, args.source, args.subject)
-    print(f"exported {count:,} observations to {args.out} and {events:,} events (release dates) to {events_out}; "
-          f"import both: ecotrends import {args.out} {events_out}", file=sys.stderr)  # fmt: skip
-    return EXIT_OK
-
-
-def _shell(db: Database, args: argparse.Namespace) -> int:
-    """The DuckDB CLI installed beside ecotrends (the same release), on the store, read-only."""
-    from collectors import lake
-    from collectors.config import DuckLake
-
-    cli_binary = Path(sys.executable).with_name("duckdb")
-    if isinstance(db, DuckLake):
-        statements = lake.shell_statements(db)
-        if args.print:
-            print(";\n".join(statements) + ";")
-            return EXIT_OK
-        command = [str(cli_binary), "-cmd", "; ".join(statements)]
-    else:
-        if args.print:
-            quoted = "'" + str(db).replace("'", "''") + "'"
-            print(f"attach {quoted} as ecotrends (read_only);\nuse ecotrends;")
-            return EXIT_OK
-        command = [str(cli_binary), "-readonly", str(db)]
-    if not cli_binary.exists():
-        print(f"ecotrends: the DuckDB CLI is not installed at {cli_binary} (pip install duckdb-cli)", file=sys.stderr)
-        return EXIT_USAGE
-    os.execv(command[0], command)
-    return EXIT_OK  # not reached: the CLI replaces this process
-
-
-def _status(db: Database, args: argparse.Namespace | None = None) -> int:
-    from collectors import store, tracked
-
-    if not store.exists(db):
-        print(f"No database at {db} yet. Run: ecotrends collect", file=sys.stderr)
-        return EXIT_OK
-    with store.connect(db, read_only=True) as conn:
-        frame = conn.execute("select * from source_freshness order by source").df()
-    if frame.empty:
-        print("The database holds no runs yet. Run: ecotrends collect")
-        return EXIT_OK
-    header = f"{'source':<10} {'last collected (UTC)':<20} {'age':>6}  {'last run':<24} {'rows':>9}  {'newest':<10}"
-    print(f"{header}  imported")
-    for row in frame.itertuples():
-        collected = f"{row.last_success:%Y-%m-%d %H:%M}" if _present(row.last_success) else "never"
-        age = f"{row.hours_since_success:.0f}h" if _present(row.hours_since_success) else "-"
-        last_run = f"{row.last_command} {row.last_status}" if _present(row.last_command) else "-"
-        newest = f"{row.newest_date:%Y-%m-%d}" if _present(row.newest_date) else "-"
-        imported = (
-            f"{row.last_import_command} {row.last_import:%Y-%m-%d %H:%M}, {row.last_import_rows:,.0f} rows"
-            if _present(row.last_import)
-            else "-"
-        )
-        line = f"{row.source:<10} {collected:<20} {age:>6}  {last_run:<24} {row.observations:>9,}  {newest:<10}"
-        print(f"{line}  {imported}")
-        if _present(row.last_error) and row.last_status != "ok":
-            print(f"{'':<10} last error: {row.last_error[:300]}")
-    with store.connect(db, read_only=True) as conn:
-        added = tracked.read(conn)
-    if added:
-        print(f"\nprojects added by ecotrends track ({len(added)}), collected beside data/projects.toml:")
-        for item in added:
-            print(f"  {item.line()}")
-    return EXIT_OK
-
-
-def _present(value: object) -> bool:
-    import pandas as pd
-
-    return value is not None and not pd.isna(value)
 
 
 if __name__ == "__main__":

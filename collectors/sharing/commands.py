@@ -17,7 +17,8 @@ from collectors.config import Database
 if TYPE_CHECKING:
     import duckdb
 
-EXIT_OK, EXIT_USAGE = 0, 2
+from collectors.commands import EXIT_OK
+
 CHART_SUFFIXES = (".svg", ".png")
 REPORT_SUFFIXES = (".html", ".md")
 
