@@ -88,7 +88,7 @@ def insert_chunk(conn: duckdb.DuckDBPyConnection, rows_sql: str) -> None:
         "metric, date, window_days, value, origin, collected_at, run_id)"
     )
     conn.execute("insert into observation select * from incoming_batch")
-    store.run_script(conn, "series_summary_update.sql", {"source": None})
+    store.run_script(conn, "series_summary_update.sql", {"source": None, "whole": False})
     conn.execute("drop table incoming_batch")
 
 

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 SQL_DIR = REPO_ROOT / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# DuckDB's memory for a process writing the file (issue 26): a daily collect stays under 500 MB at 100 million rows;
+# bigger work (an import, the summaries' rebuild) spills to disk beside the file instead of growing with the data.
+WRITER_MEMORY_LIMIT = "256MB"
 # A level (stars) never legitimately becomes 0; a count batch whose overlap turns mostly to 0 is an outage.
 _MAX_ZEROED_SHARE = 0.5
 
@@ -123,6 +126,8 @@ def open_connection(db: Database, read_only: bool = False, wait_seconds: float =
         if flag is not None:
             flag.unlink(missing_ok=True)
     conn.execute("set TimeZone = 'UTC'")
+    if not read_only:
+        conn.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
     return conn
 
 
@@ -419,7 +424,7 @@ def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable
         ).fetchone()[0]
     )
     if changed:
-        run_script(conn, "series_summary_update.sql", {"source": source})
+        run_script(conn, "series_summary_update.sql", {"source": source, "whole": False})
     return changed
 
 
@@ -428,7 +433,7 @@ def summarise_series(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> No
     (a Trends timeframe replaced), which merge_batch alone would not notice when nothing else changed."""
     conn.register("incoming_batch", frame)
     try:
-        run_script(conn, "series_summary_update.sql", {"source": None})
+        run_script(conn, "series_summary_update.sql", {"source": None, "whole": True})
     finally:
         conn.unregister("incoming_batch")
 

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from collectors import clock, inputs, store
 from collectors.errors import ConfigError, LockedError, RefusedBatchError
 from collectors.store import Observation
-from tests.conftest import query
+from tests.conftest import RECORDED_NOW, query, stopped_clock
 
 PUBLISHED_VIEWS = {
     "observations",
@@ -153,14 +153,28 @@ def test_migration_013_keeps_every_row_of_an_existing_database(tmp_path: Path, m
 
 
 def test_series_summary_follows_every_write_without_a_rebuild(db: Path):
-    """Migration 014: the writers keep series_summary for the series they touch; no refresh_summaries needed."""
+    """Migrations 014-015: the writers keep series_summary for the series they touch (appends from the cut on,
+    points written into the largest gap, values changed, a new series), always equal to summarising every row."""
     inputs.init_db(db)
-    with store.connect(db) as conn:
-        store.upsert_observations(conn, [stars("2026-01-01", 10), stars("2026-01-05", 12)])
-        store.upsert_observations(conn, [stars("2026-01-02", 11)])
-        store.upsert_observations(conn, [Observation("pypi", "torch", "downloads", date(2026, 1, 1), 1, 5.0, "t")])
-    assert query(
-        db,
-        "select subject, points, first_date::varchar, last_date::varchar, largest_gap_days, window_days "
-        "from series_summary where subject in ('pytorch/pytorch', 'torch') order by subject",
-    ) == [("pytorch/pytorch", 3, "2026-01-01", "2026-01-05", 3, None), ("torch", 1, "2026-01-01", "2026-01-01", 0, 1)]
+    whole = """
+        select source, subject, metric, nullif(window_days, 0), count(*), min(date), max(date),
+            coalesce(max(gap), 0), max(collected_at)
+        from (select *, date - lag(date) over (partition by source, subject, metric, window_days order by date) as gap
+              from observation)
+        group by all order by all"""
+    kept = """
+        select source, subject, metric, window_days, points, first_date, last_date, largest_gap_days, last_collected
+        from series_summary order by all"""
+    writes = [
+        [stars("2026-01-01", 10), stars("2026-01-05", 12)],  # a new series: a gap of 4 days
+        [stars("2026-01-06", 13), stars("2026-01-07", 14)],  # appended after the gap
+        [stars("2026-01-07", 15), stars("2026-01-20", 16)],  # the last day changed, then a larger gap
+        [stars("2026-01-03", 11)],  # written into the first gap (no longer the largest)
+        [stars("2026-01-12", 11)],  # written into the largest gap: it shrinks to 8 days
+        [Observation("pypi", "torch", "downloads", date(2026, 1, 1), 1, 5.0, "t")],
+    ]
+    for step, batch in enumerate(writes):
+        with stopped_clock(RECORDED_NOW + timedelta(minutes=step)), store.connect(db) as conn:
+            store.upsert_observations(conn, batch)
+        assert query(db, kept) == query(db, whole), f"after write {step}"
+    assert query(db, "select largest_gap_days from series_summary where subject = 'pytorch/pytorch'") == [(8,)]
