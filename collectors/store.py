@@ -35,9 +35,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 SQL_DIR = REPO_ROOT / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-# DuckDB's memory for a process writing the file (issue 26): a daily collect stays under 500 MB at 100 million rows;
+# DuckDB's memory for a process writing the file (issue 26): a daily collect stays under 500 MB at 30 million rows;
 # bigger work (an import, the summaries' rebuild) spills to disk beside the file instead of growing with the data.
-WRITER_MEMORY_LIMIT = "256MB"
+WRITER_MEMORY_LIMIT = "160MB"
 # A level (stars) never legitimately becomes 0; a count batch whose overlap turns mostly to 0 is an outage.
 _MAX_ZEROED_SHARE = 0.5
 
