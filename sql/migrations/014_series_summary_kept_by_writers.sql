@@ -1,6 +1,6 @@
 -- series_summary (one row per stored series: points, first and last day, largest gap, last collected) becomes a
 -- table the writers keep (issue 26): each MERGE into observation recomputes the rows of the series its batch
--- touched (collectors.store.merge_batch, the macro series_summary_of in sql/views/03_series_summary.sql), instead
+-- touched (collectors.store.merge_batch, sql/series_summary_update.sql since migration 015), instead
 -- of every collection rebuilding it from every row (19 s and a sort of the whole table at 8.7 million rows). This
 -- migration fills it once from the rows already stored.
 create or replace table series_summary as
