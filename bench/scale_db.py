@@ -1,12 +1,13 @@
 """Build the benchmark's scale database: the tracked projects with their shipped history, and beside them
 synthetic projects with ten years of daily data in every source.
 
-`--scale 3m` (200 synthetic projects, about 3 million observations) or `--scale 30m` (2,000 projects, about 30
-million). The real projects and their seed stay in, so the claims are judged on real evidence among millions of
-other rows (their verdicts must match a database holding the seed alone). Every generated row is marked synthetic
-in `origin`; the file lives apart from the real database.
+`--scale 3m`, `30m` or `100m`: 200, 2,000 or 6,400 synthetic projects (about 3, 30 or 94 million synthetic
+observations, beside the 5.7 million of the shipped history and catalogue). The real projects and their seed stay
+in, so the claims are judged on real evidence among millions of other rows (their verdicts must match a database
+holding the seed alone). Every generated row is marked synthetic in `origin`; the file lives apart from the real
+database.
 
-Run: .venv/bin/python bench/scale_db.py [--scale 3m|30m] [--out PATH]
+Run: .venv/bin/python bench/scale_db.py [--scale 3m|30m|100m] [--out PATH]
 """
 
 from __future__ import annotations
@@ -19,18 +20,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import duckdb
+
 from collectors import inputs, seed, store
 from collectors.config import Project
 from collectors.projects import load_projects
 
 ORIGIN = "synthetic benchmark row (bench/scale_db.py)"
 LAST_DAY = "2026-11-21"
-SCALES = {"3m": 200, "30m": 2000}  # synthetic projects; ten years of daily data each
+SCALES = {"3m": 200, "30m": 2000, "100m": 6400}  # synthetic projects; ten years of daily data each
+# Rows are generated and inserted this many projects at a time (about 365,000 rows a statement): a bounded chunk,
+# so the build's memory does not grow with the scale.
+PROJECTS_PER_CHUNK = 100
 RESULTS = Path(__file__).resolve().parent / "results"
 
-# One statement per source, so that a build holds one source's rows in memory at a time. Rows come ordered by
-# subject and day, as a backfill writes them. {days}, {last} and {origin} are filled in by Python; the doubled
-# braces become the placeholders of DuckDB's format().
+# One statement per source and chunk of projects, so that a build holds one chunk's rows in memory at a time. Rows
+# come ordered by subject and day, as a backfill writes them. {days}, {last} and {origin} are filled in by Python;
+# the doubled braces become the placeholders of DuckDB's format().
 DAILY = {
     "github stars": """
         select 'github', format('org{{:04d}}/repo{{:04d}}', i, i), 'stars', day, 0,
@@ -74,6 +80,18 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def insert_chunk(conn: duckdb.DuckDBPyConnection, rows_sql: str) -> None:
+    """Insert one chunk of generated rows (new keys: no MERGE needed), and their series into series_summary as the
+    store's writers keep it."""
+    conn.execute(
+        f"create or replace temp table incoming_batch as select * from ({rows_sql}) as generated(source, subject, "
+        "metric, date, window_days, value, origin, collected_at, run_id)"
+    )
+    conn.execute("insert into observation select * from incoming_batch")
+    store.run_script(conn, "series_summary_update.sql", {"source": None, "whole": False})
+    conn.execute("drop table incoming_batch")
+
+
 def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
     """Generate the rows inside DuckDB (fast, deterministic) through the real schema; returns what it cost."""
     if path.exists():
@@ -85,23 +103,25 @@ def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
     fill = {"days": days, "last": LAST_DAY, "origin": ORIGIN}
     with store.connect(path) as conn:
         for statement in DAILY.values():
-            conn.execute(
-                f"""
-                insert into observation
-                with p as (select range as i from range({projects})),
-                     d as (select (date '{LAST_DAY}' - range::integer) as day from range({days}))
-                {statement.format(**fill)}
-                from p, d
-                order by i, day
-                """
-            )
-        conn.execute(
+            for first in range(0, projects, PROJECTS_PER_CHUNK):
+                last = min(projects, first + PROJECTS_PER_CHUNK)
+                insert_chunk(
+                    conn,
+                    f"""
+                    with p as (select range as i from range({first}, {last})),
+                         d as (select (date '{LAST_DAY}' - range::integer) as day from range({days}))
+                    {statement.format(**fill)}
+                    from p, d
+                    order by i, day
+                    """,
+                )
+        insert_chunk(
+            conn,
             f"""
-            insert into observation
             with p as (select range as i from range({projects})),
                  m as (select last_day(date '2026-10-01' - to_months(range)) as month_end from range({years * 12}))
             {MONTHLY.format(**fill)}
-            """
+            """,
         )
         store.refresh_summaries(conn)
         conn.execute("checkpoint")

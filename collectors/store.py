@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 SQL_DIR = REPO_ROOT / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# DuckDB's memory for a process writing the file (issue 26): a daily collect stays under 500 MB at 30 million rows;
+# bigger work (an import, the summaries' rebuild) spills to disk beside the file instead of growing with the data.
+WRITER_MEMORY_LIMIT = "160MB"
 # A level (stars) never legitimately becomes 0; a count batch whose overlap turns mostly to 0 is an outage.
 _MAX_ZEROED_SHARE = 0.5
 
@@ -123,6 +126,8 @@ def open_connection(db: Database, read_only: bool = False, wait_seconds: float =
         if flag is not None:
             flag.unlink(missing_ok=True)
     conn.execute("set TimeZone = 'UTC'")
+    if not read_only:
+        conn.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
     return conn
 
 
@@ -385,8 +390,17 @@ def _upsert(
 
 def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable: list[int] | None) -> int:
     """Upsert the relation `incoming_batch` (one source's rows, or all when source is None) into observation;
-    rows inserted or changed. With `replaceable`, a stored point is replaced only if one of those runs wrote it."""
-    return int(
+    rows inserted or changed. With `replaceable`, a stored point is replaced only if one of those runs wrote it.
+
+    The table keeps no key index (migration 013: an ART index of 100 million keys does not fit in memory), so the
+    key stays unique by this check of the batch and by writers taking turns."""
+    repeated = conn.execute((SQL_DIR / "batch_repeated_key.sql").read_text(encoding="utf-8"), {"source": source})
+    if key := repeated.fetchone():
+        raise RefusedBatchError(
+            f"refused a batch holding the observation {'/'.join(map(str, key[:5]))} {key[5]} times; "
+            "stored data left as it was"
+        )
+    changed = int(
         conn.execute(
             """
             merge into observation as o
@@ -409,6 +423,26 @@ def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable
             [source, source, replaceable, replaceable],
         ).fetchone()[0]
     )
+    if changed:
+        run_script(conn, "series_summary_update.sql", {"source": source, "whole": False})
+    return changed
+
+
+def summarise_series(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Recompute the series_summary rows of the frame's series: for a write that removed points besides merging
+    (a Trends timeframe replaced), which merge_batch alone would not notice when nothing else changed."""
+    conn.register("incoming_batch", frame)
+    try:
+        run_script(conn, "series_summary_update.sql", {"source": None, "whole": True})
+    finally:
+        conn.unregister("incoming_batch")
+
+
+def run_script(conn: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> None:
+    """Run the statements of sql/NAME in order, each with the named parameters it uses."""
+    for statement in (SQL_DIR / name).read_text(encoding="utf-8").split(";\n"):
+        if "".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip():
+            conn.execute(statement, {key: value for key, value in params.items() if f"${key}" in statement})
 
 
 def upsert_events(

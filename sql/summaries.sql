@@ -1,20 +1,8 @@
 -- Summary tables the app reads, rebuilt after every collection, backfill and import
 -- (collectors.store.refresh_summaries). They are snapshots of the views for speed: on three million
 -- observations the views take up to a second, these tables answer in milliseconds. Query the views for
--- the live truth; these are internal and may lag a running collection by one run.
-
-create or replace table series_summary as
-with points as (
-    select source, subject, metric, window_days, date, collected_at,
-        date - lag(date) over (partition by source, subject, metric, window_days order by date) as gap
-    from observation
-)
-select source, subject, metric, nullif(window_days, 0) as window_days, count(*) as points,
-    min(date) as first_date, max(date) as last_date, coalesce(max(gap), 0) as largest_gap_days,
-    max(collected_at) as last_collected
-from points
-group by source, subject, metric, window_days
-order by source, subject, metric, window_days;
+-- the live truth; these are internal and may lag a running collection by one run. series_summary is not rebuilt
+-- here: the writers keep it with every batch they merge (migration 014).
 
 -- The signals the Overview shows (one per source that declares one), each on one rung of the evidence ladder for all
 -- projects: the best

@@ -222,7 +222,9 @@ def save(
         return 0
     with store.transaction(conn):
         write_requests(conn, requests_frame((row, requests[row.subject]) for row in rows), replace_timeframe=True)
-        return store.upsert_frame(conn, frame, guard_zeros=False)  # fmt: skip
+        written = store.upsert_frame(conn, frame, guard_zeros=False)
+        store.summarise_series(conn, frame)  # the replaced timeframe's removed points leave the summary too
+        return written
 
 
 def collect(ctx: Context) -> Outcome:
