@@ -136,6 +136,46 @@ def test_share_of_all_deep_learning_papers(db, tmp_path):
     assert shares and all(denominator == 1000 for *_, denominator, _, _ in shares), "each month with all its papers"
 
 
+@pytest.mark.parametrize(
+    ("claimed", "verdict"), [(18, "contradicted"), (14, "inaccurate"), (3.8, "inaccurate"), (2.88, "contradicted")]
+)
+def test_a_share_of_deep_learning_off_by_more_than_twice_is_contradicted(db, tmp_path, claimed, verdict):
+    """7.2% measured: a claim within a factor of two of it (14%, 3.8%) is inaccurate, beyond (18% is 2.5 times the
+    measure, 2.88% 2.5 times less) contradicted."""
+    register = claim(
+        "dl", kind="share", subjects=["pytorch"], source="arxiv", metric="share_of_deep_learning",
+        claimed_value=claimed, tolerance=0.1,
+    )  # fmt: skip
+    assert verdicts(db, tmp_path, register, ARXIV)["dl"][:2] == (verdict, pytest.approx(7.2))
+
+
+@pytest.mark.parametrize(("claimed", "verdict"), [(51.5, "inaccurate"), (49.5, "contradicted"), (50.4, "supported")])
+def test_a_share_on_the_measured_side_of_an_even_split_is_inaccurate(db, tmp_path, claimed, verdict):
+    """PyTorch has 50.5% of the two projects' downloads: a claim of 51.5% is wrong (beyond 1%) but on the same side
+    of the even split, however close to it both are; 49.5% puts the lead on the wrong side."""
+    register = claim(
+        "s", kind="share", subjects=["pytorch", "tensorflow"], source="pypi", metric="downloads_without_mirrors",
+        period_start="2021-01-01", period_end="2021-12-31", claimed_value=claimed, tolerance=0.01, unit="percent",
+    )  # fmt: skip
+    rows = window_rows("torch", 505) + window_rows("tensorflow", 495)
+    assert verdicts(db, tmp_path, register, rows)["s"][:2] == (verdict, pytest.approx(50.5))
+
+
+@pytest.mark.parametrize(("mentions", "verdict", "measured"), [(0, "no_data", None), (1, "supported", 100.0)])
+def test_a_share_of_no_mentions_is_no_data_and_of_one_is_measured(db, tmp_path, mentions, verdict, measured):
+    """A share of zero mentions in all is not measured (no 0/0), whereas a single mention is all of them."""
+    rows = "".join(
+        f"arxiv,pytorch,papers_mentioning,2023-{m:02d}-28,28,{mentions if m == 1 else 0},q\n"
+        f"arxiv,tensorflow,papers_mentioning,2023-{m:02d}-28,28,0,q\n"
+        for m in range(1, 13)
+    )
+    register = claim(
+        "s", kind="share", subjects=["pytorch", "tensorflow"], source="arxiv", metric="papers_mentioning",
+        claimed_value=100, tolerance=0.1, unit="percent",
+    )  # fmt: skip
+    assert verdicts(db, tmp_path, register, rows)["s"][:2] == (verdict, measured)
+
+
 def test_comparison_and_growth(db, tmp_path):
     register = (
         claim("bigger", kind="comparison", subjects=["tensorflow", "pytorch"], direction="greater")
@@ -260,6 +300,33 @@ def test_evidence_covering_exactly_half_of_the_period_is_enough(db, tmp_path):
     assert "(50%)" in result["half"][2]
 
 
+def test_the_best_rung_covering_exactly_half_of_the_period_is_chosen(db, tmp_path):
+    """Daily star counts (rung 1) cover half of the period, GH Archive's stars given (rung 2) all of it: half is
+    enough, so the best rung judges the claim."""
+    rows = "".join(f"github,pytorch/pytorch,stars,2023-01-{d:02d},,1000,a\n" for d in range(6, 11))
+    rows += "".join(f"github,pytorch/pytorch,stars_given_gharchive,2023-01-{d:02d},1,10,g\n" for d in range(1, 11))
+    register = claim("half", claimed_value=1000, tolerance=0.1, period_start="2023-01-01", period_end="2023-01-10")
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["half"][0] == "supported"
+    assert "Judged on daily star counts" in result["half"][2] and "(rung 1 of the evidence ladder)" in result["half"][2]
+    assert query(db, "select rung, coverage from claim_coverage where claim_id = 'half' order by rung") == [
+        (1, 0.5), (2, 1.0)
+    ]  # fmt: skip
+
+
+def test_the_covered_days_are_those_every_project_covers(db, tmp_path):
+    """PyTorch's stars start in February, TensorFlow's end in October: the comparison covers 2023-02-01..2023-10-31,
+    the later start and the earlier end."""
+    rows = "".join(f"github,pytorch/pytorch,stars,2023-{m:02d}-01,,{60000 + m * 100},a\n" for m in range(2, 13))
+    rows += "github,pytorch/pytorch,stars,2023-12-31,,61300,a\n"
+    rows += "".join(f"github,tensorflow/tensorflow,stars,2023-{m:02d}-01,,{180000 + m},a\n" for m in range(1, 11))
+    rows += "github,tensorflow/tensorflow,stars,2023-10-31,,180011,a\n"
+    register = claim("bigger", kind="comparison", subjects=["tensorflow", "pytorch"], direction="greater")
+    result = verdicts(db, tmp_path, register, rows)
+    assert result["bigger"][0] == "supported"
+    assert "covering 2023-02-01..2023-10-31 of the claimed 2023-01-01..2023-12-31" in result["bigger"][2]
+
+
 def test_a_project_without_a_point_covers_nothing(db, tmp_path):
     """No TensorFlow point at all: the comparison's coverage is 0, not a day's worth; the explanation says which
     project has nothing, and a proxy without any point covers nothing either."""
@@ -308,6 +375,22 @@ def test_growth_called_fast_must_outpace_the_rival(db, tmp_path):
     assert result["fastest"][0] == "inaccurate", "outpacing JAX (+5%) is not enough: TensorFlow grew +25%"
     assert "tensorflow +25.0%, as fast or faster" in result["fastest"][2]
     assert result["as-fast"][0] == "inaccurate", "as fast as the rival is not faster"
+
+
+@pytest.mark.parametrize(
+    ("rivals", "verdict"), [(["tensorflow"], "inaccurate"), (["jax"], "supported"), (None, "supported")]
+)
+def test_growth_just_beyond_five_percent_must_still_outpace_the_rival(db, tmp_path, rivals, verdict):
+    """PyTorch +5.5% is growth; called faster than TensorFlow (+10%) it is inaccurate, faster than JAX (+1%) it
+    holds."""
+    rows = "".join(
+        f"github,{repository},stars,2023-01-01,,100000,a\ngithub,{repository},stars,2023-12-31,,{last},a\n"
+        for repository, last in (("pytorch/pytorch", 105500), ("tensorflow/tensorflow", 110000),
+                                 ("jax-ml/jax", 101000))
+    )  # fmt: skip
+    fields = {"relative_to": rivals} if rivals else {}
+    result = verdicts(db, tmp_path, claim("g", kind="growth", direction="up", **fields), rows)
+    assert result["g"][:2] == (verdict, pytest.approx(5.5))
 
 
 def test_crossover_reports_the_day_one_overtook_the_other(db, tmp_path):
