@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app.reader import read, run
-from collectors import catalogue, claims, clock, inputs, store
+from collectors import catalogue, claims, clock, inputs, schema
 from collectors.sharing import series as shared
 from collectors.sharing.series import SERIES, SERIES_BY_KEY  # noqa: F401 (the pages' names for them)
 
@@ -22,9 +22,9 @@ def built_by_older_sql(db: str) -> bool:
     """Whether the summaries were built by other SQL than this checkout's (an upgrade not yet applied)."""
     frame = read(
         db,
-        "select value from collector_state where source = ? and subject = ? and key = ?", list(store.SCHEMA_DIGEST_KEY)
+        "select value from collector_state where source = ? and subject = ? and key = ?", list(schema.SCHEMA_DIGEST_KEY)
     )
-    return not frame.empty and frame["value"].iloc[0] != store.schema_digest()
+    return not frame.empty and frame["value"].iloc[0] != schema.schema_digest()
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Reading the database…")

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb
 
-from collectors import inputs, seed, store
+from collectors import inputs, schema, seed, store
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEW = re.compile(r"^create or replace view (\w+)", re.M)
@@ -49,7 +49,7 @@ def connect(db: Path, sql_dir: Path, copy: Path) -> duckdb.DuckDBPyConnection:
     shutil.copy(db, copy)
     store.SQL_DIR = sql_dir
     conn = duckdb.connect(str(copy))
-    store.apply_schema(conn)
+    schema.apply_schema(conn)
     return conn
 
 

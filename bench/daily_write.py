@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import scale_db
 
-from collectors import store
+from collectors import schema, store
 
 # The synthetic projects' series of one source moved on by a day, from series_summary (reading every row for the
 # last values would cost the process more memory than the write it measures).
@@ -47,7 +47,7 @@ def main() -> None:
             print(f"| {label} ({written:,} written) | {sum(map(len, batches.values())):,} | "
                   f"{time.perf_counter() - started:.2f} | {scale_db.peak_memory_mb():,.0f} |")  # fmt: skip
         started = time.perf_counter()
-        store.refresh_summaries(conn)
+        schema.refresh_summaries(conn)
         print(f"| refresh the summaries | | {time.perf_counter() - started:.2f} | {scale_db.peak_memory_mb():,.0f} |")
 
 

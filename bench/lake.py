@@ -26,7 +26,7 @@ import query_latency
 import scale_db
 import write_path
 
-from collectors import config, inputs, lake, store
+from collectors import config, inputs, lake, schema, store
 from collectors.config import DuckLake
 from tests import postgres
 from tests.fakeapi import FakeAPI
@@ -60,7 +60,7 @@ def load_scale_rows(file: Path, lake_db: DuckLake, projects: int) -> float:
         conn.execute("delete from series_summary")  # kept by the writers: copied with the rows it summarises
         conn.execute("insert into series_summary select * from scale.series_summary")
         conn.execute("detach scale")
-        store.refresh_summaries(conn)
+        schema.refresh_summaries(conn)
     return time.perf_counter() - started
 
 

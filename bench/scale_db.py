@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb
 
-from collectors import inputs, seed, store
+from collectors import inputs, schema, seed, store
 from collectors.config import Project
 from collectors.projects import load_projects
 
@@ -123,7 +123,7 @@ def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
             {MONTHLY.format(**fill)}
             """,
         )
-        store.refresh_summaries(conn)
+        schema.refresh_summaries(conn)
         conn.execute("checkpoint")
         rows = conn.execute("select count(*) from observation").fetchone()[0]
     return {

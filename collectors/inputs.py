@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import catalogue, curated_csv, sources, store, tracked
+from collectors import catalogue, curated_csv, schema, sources, store, tracked
 from collectors.claims import CLAIMS_FILE, Article, Claim, load_register
 from collectors.config import REPO_ROOT, Database, Project
 from collectors.errors import ConfigError, LockedError
@@ -41,7 +41,7 @@ def init_db(path: Database, projects: Sequence[Project] | None = None) -> None:
     if is_current(path, digest):
         return
     with store.connect(path) as conn:
-        store.apply_schema(conn)
+        schema.apply_schema(conn)
         sync_projects(conn, projects)
         sync_sources(conn)
         sync_breaks(conn)
@@ -51,7 +51,7 @@ def init_db(path: Database, projects: Sequence[Project] | None = None) -> None:
             log.error("claims register not loaded, the previous one is kept: %s", exc)
         # The summaries (what the app reads, the claims page's verdicts among them) follow the inputs just mirrored:
         # a read command that prepared the database here leaves the app showing the register it checked.
-        store.refresh_summaries(conn)
+        schema.refresh_summaries(conn)
         store.set_state(conn, *INPUTS_DIGEST_KEY, digest)
 
 

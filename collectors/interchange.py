@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from collectors import clock, curated_csv, store
+from collectors import clock, curated_csv, schema, store
 from collectors.config import Database
 from collectors.errors import InputFileError
 
@@ -313,7 +313,7 @@ def load_frame(
             written = store.write_import(conn, frame, guard_zeros, replace_only, events, then_all)
             for source, count in bulk_written.items():
                 written[source] = written.get(source, 0) + count
-            store.refresh_summaries(conn)
+            schema.refresh_summaries(conn)
     except Exception as exc:
         with store.connect(db) as conn:
             for run_id in run_ids.values():

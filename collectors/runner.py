@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from collectors import store
+from collectors import schema, store
 from collectors.config import Database, DuckLake, Project, collected
 from collectors.errors import EcotrendsError
 from collectors.source import Context, Outcome, Source
@@ -163,7 +163,7 @@ def run_sources(
         ]
         results = [future.result() for future in futures]
     with store.connect(db) as conn:
-        store.refresh_summaries(conn)
+        schema.refresh_summaries(conn)
     return results
 
 
@@ -192,5 +192,5 @@ def run_entries(
         ]  # fmt: skip
         results = [future.result() for future in futures]
     with store.connect(db) as conn:
-        store.refresh_summaries(conn)
+        schema.refresh_summaries(conn)
     return results

@@ -1,4 +1,4 @@
-"""The store: schema from sql/, idempotent upserts, run records, cursors and the run lock.
+"""The store: connections, idempotent upserts, run records and the run lock (collectors/schema.py lays it out).
 
 The store is a DuckDB file, or a DuckLake shared by a team (collectors/lake.py); both hold the same tables
 and views, written by the same SQL. Connections are opened for one short unit of work and closed again, so
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import logging
 import os
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,12 +27,11 @@ import pandas as pd
 
 from collectors import clock, lake
 from collectors.config import REPO_ROOT, Database, DuckLake
-from collectors.errors import EcotrendsError, LockedError, RefusedBatchError
+from collectors.errors import LockedError, RefusedBatchError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SQL_DIR = REPO_ROOT / "sql"
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # DuckDB's memory for a process writing the file (issue 26): a daily collect stays under 500 MB at 30 million rows;
 # bigger work (an import, the summaries' rebuild) spills to disk beside the file instead of growing with the data.
 WRITER_MEMORY_LIMIT = "160MB"
@@ -175,88 +172,11 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> Iterator[duckdb.D
         conn.close()
 
 
-def migrations() -> list[tuple[int, str, Path]]:
-    found = []
-    for file in sorted((SQL_DIR / "migrations").glob("*.sql")):
-        match = _MIGRATION_NAME.match(file.name)
-        if not match:
-            raise EcotrendsError(f"{file}: migration files are named NNN_name.sql")
-        found.append((int(match.group(1)), file.stem, file))
-    return found
-
-
 def is_lake(conn: duckdb.DuckDBPyConnection) -> bool:
     """Whether this connection works in a DuckLake (rather than a DuckDB file)."""
     return conn.execute(
         "select type = 'ducklake' from duckdb_databases() where database_name = current_database()"
     ).fetchone()[0]
-
-
-def apply_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    """Apply pending migrations in order, then (re)create every view when its SQL changed. Safe to run on every
-    start.
-
-    A lake gets the same tables without the constraints it cannot hold (lake.portable_ddl), and the views
-    without the column comments it cannot hold; the column_comment table publishes those on both."""
-    on_lake = is_lake(conn)
-    ddl = lake.portable_ddl if on_lake else str
-    conn.execute(
-        ddl(
-            "create table if not exists schema_version (version integer primary key, name varchar not null, "
-            "applied_at timestamp not null default current_timestamp)"
-        )
-    )
-    applied = {row[0] for row in conn.execute("select version from schema_version").fetchall()}
-    pending = [(version, name, file) for version, name, file in migrations() if version not in applied]
-    for version, name, file in pending:
-        with transaction(conn):
-            conn.execute(ddl(file.read_text(encoding="utf-8")))
-            conn.execute("insert into schema_version (version, name) values (?, ?)", [version, name])
-    views = sorted((SQL_DIR / "views").glob("*.sql"))
-    digest = hashlib.sha256(b"".join(file.read_bytes() for file in views)).hexdigest()[:12]
-    if not pending and get_state(conn, *VIEWS_DIGEST_KEY) == digest:
-        return  # recreating some 40 views and their comments costs seconds on a lake
-    comments: list[tuple[str, str, str]] = []
-    with transaction(conn):  # readers see the old views or the new ones, never a mix
-        for file in views:
-            sql = file.read_text(encoding="utf-8")
-            without_column_comments, found = lake.column_comments(sql)
-            conn.execute(without_column_comments if on_lake else sql)
-            comments += found
-        frame = pd.DataFrame(comments, columns=["view_name", "column_name", "comment"])
-        conn.register("view_column_comments", frame)
-        try:
-            conn.execute("delete from column_comment")
-            conn.execute(
-                "insert into column_comment select view_name, column_name, row_number() over (), comment "
-                "from view_column_comments"
-            )
-        finally:
-            conn.unregister("view_column_comments")
-        set_state(conn, *VIEWS_DIGEST_KEY, digest)
-
-
-SCHEMA_DIGEST_KEY = ("schema", "", "digest")  # collector_state row: which SQL built the summaries
-VIEWS_DIGEST_KEY = ("schema", "", "views")  # collector_state row: which SQL built the views
-
-
-def schema_digest() -> str:
-    """A digest of the SQL that shapes what the app reads: when it changes, the summaries are rebuilt."""
-    digest = hashlib.sha256()
-    for file in [*sorted((SQL_DIR / "views").glob("*.sql")), SQL_DIR / "summaries.sql"]:
-        digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def refresh_summaries(conn: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the summary tables the app reads (sql/summaries.sql), in one transaction."""
-    with transaction(conn):
-        conn.execute((SQL_DIR / "summaries.sql").read_text(encoding="utf-8"))
-        set_state(conn, *SCHEMA_DIGEST_KEY, schema_digest())
-
-
-def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
-    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
 
 def observations_frame(rows: Iterable[Observation], collected_at: datetime, run_id: int | None) -> pd.DataFrame:

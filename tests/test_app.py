@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import pages, queries, reader, sql_console, transforms
-from collectors import inputs, interchange, seed, store
+from collectors import inputs, interchange, schema, seed, store
 from collectors.sources import trends
 from collectors.store import Observation
 from tests.collect_helpers import searched_as
@@ -57,7 +57,7 @@ def populated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with store.connect(app_db) as conn:
             star = Observation("github", "pytorch/pytorch", "stars", date(2026, 11, 20), None, 99000, "test")
             store.upsert_observations(conn, [star])
-            store.refresh_summaries(conn)  # as every collection run does when it ends
+            schema.refresh_summaries(conn)  # as every collection run does when it ends
     return app_db
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from app import queries, sql_console
 from app import reader as app_reader
-from collectors import cli, config, inputs, interchange, lake, runner, seed, sources, store
+from collectors import cli, config, inputs, interchange, lake, runner, schema, seed, sources, store
 from collectors.config import DuckLake
 from collectors.errors import ConfigError, LockedError
 from collectors.store import Observation
@@ -81,7 +81,7 @@ def test_a_store_that_cannot_be_used_is_refused_with_the_reason(value: str, says
 
 
 def test_the_lake_schema_is_the_files_schema_without_what_a_lake_cannot_hold():
-    for _, name, file in store.migrations():
+    for _, name, file in schema.migrations():
         portable = lake.portable_ddl(file.read_text(encoding="utf-8")).lower()
         for construct in ("primary key", "check (", "create sequence", "nextval", "on conflict", "insert or"):
             assert construct not in portable, f"{name}: {construct}"

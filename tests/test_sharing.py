@@ -101,6 +101,9 @@ def test_the_same_data_gives_the_same_bytes(seeded: Path):
         (("pytorch", "--since", "2020-13-01"), "--since '2020-13-01' is not a date"),
         (("pytorch", "--since", "2024-01-01", "--until", "2023-01-01"), "is after --until"),
         (("pytorch", "--since", "2099-01-01"), "no GitHub stars"),
+        # the shipped history holds PyPI's monthly windows, not PyPI Stats' days: say how to get them, and what is
+        (("pytorch", "--series", "downloads"), "fill it with ecotrends collect --source pypi or ecotrends backfill "
+         "--source pypi (stored for them now: --series downloads_snapshot)"),
     ],
 )
 def test_a_bad_chart_request_is_one_line_exit_2_and_no_file(seeded: Path, tmp_path: Path, capsys, args, message):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import clock, inputs, store
+from collectors import clock, inputs, schema, store
 from collectors.errors import ConfigError, LockedError, RefusedBatchError
 from collectors.store import Observation
 from tests.conftest import RECORDED_NOW, query, stopped_clock
@@ -43,7 +43,7 @@ def test_schema_applies_idempotently_and_records_its_version(db: Path):
     inputs.init_db(db)
     inputs.init_db(db)
     versions = query(db, "select version from schema_version")
-    assert versions == [(v,) for v, _, _ in store.migrations()]
+    assert versions == [(v,) for v, _, _ in schema.migrations()]
 
 
 def test_every_published_view_and_column_has_a_comment(db: Path):
@@ -125,10 +125,10 @@ def test_observation_keeps_no_key_index_and_a_batch_repeating_a_key_is_refused(d
 def test_migration_013_keeps_every_row_of_an_existing_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A database made before migration 013 (primary key on observation) keeps every row, sorted by the key."""
     db = tmp_path / "before-013.duckdb"
-    every_migration = store.migrations()
-    monkeypatch.setattr(store, "migrations", lambda: [m for m in every_migration if m[0] < 13])
+    every_migration = schema.migrations()
+    monkeypatch.setattr(schema, "migrations", lambda: [m for m in every_migration if m[0] < 13])
     with store.connect(db) as conn:
-        store.apply_schema(conn)
+        schema.apply_schema(conn)
         conn.execute(  # as that version's writer left them: in the order written
             "insert into observation values ('pypi', 'torch', 'downloads', '2026-01-01', 1, 5, 't', now(), null), "
             "('github', 'pytorch/pytorch', 'stars', '2026-01-02', 0, 11, 'test', now(), null), "
@@ -138,11 +138,11 @@ def test_migration_013_keeps_every_row_of_an_existing_database(tmp_path: Path, m
         db, "select constraint_type from duckdb_constraints() where table_name = 'observation'"
     )
     before = query(db, "select * from observation order by all")
-    monkeypatch.setattr(store, "migrations", lambda: every_migration)
+    monkeypatch.setattr(schema, "migrations", lambda: every_migration)
     with store.connect(db) as conn:
-        store.apply_schema(conn)
+        schema.apply_schema(conn)
     assert query(db, "select * from observation") == before  # in key order: github before pypi, days in order
-    assert query(db, "select max(version) from schema_version") == [(store.migrations()[-1][0],)]
+    assert query(db, "select max(version) from schema_version") == [(schema.migrations()[-1][0],)]
     assert query(db, "select source, points, first_date::varchar from series_summary order by source") == [
         ("github", 2, "2026-01-01"),
         ("pypi", 1, "2026-01-01"),

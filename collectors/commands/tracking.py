@@ -7,7 +7,7 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING
 
-from collectors import sources
+from collectors import schema, sources
 from collectors.commands import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from collectors.config import Database
 
@@ -56,7 +56,7 @@ def track(db: Database, args: argparse.Namespace) -> int:
             with store.transaction(conn):
                 tracked.save(conn, list(resolved.values()))
                 inputs.write_projects(conn, curated)
-            store.refresh_summaries(conn)
+            schema.refresh_summaries(conn)
         if args.no_fetch:
             print(f"stored in {db}; the next ecotrends collect fetches them", file=sys.stderr)
             return EXIT_OK
@@ -96,7 +96,7 @@ def untrack(db: Database, args: argparse.Namespace) -> int:
             with store.transaction(conn):
                 tracked.remove(conn, ids)
                 inputs.write_projects(conn, curated)
-            store.refresh_summaries(conn)
+            schema.refresh_summaries(conn)
     for project_id in ids:
         print(f"untracked {project_id}: no longer collected; its {kept.get(project_id, 0):,} stored observations stay")
     return EXIT_OK

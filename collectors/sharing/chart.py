@@ -4,11 +4,13 @@ data (no date in the file, fixed ids), and in SVG the text stays text, so names 
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 
 import matplotlib
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
@@ -17,6 +19,8 @@ from collectors.sharing.frames import human, log_ticks, with_gaps
 FORMATS = ("svg", "png")
 DPI = 100
 WIDTH, HEIGHT = 900, 500  # pixels: a blog post's column, readable on a phone when scaled down
+TITLE_CHAR_PX, NOTE_CHAR_PX = 9.5, 6.1  # about the width of a character of the title (13 pt bold), the footnote (8 pt)
+LEFT_PX = 85  # the value axis's title and labels such as "200.0K"
 STYLE = {
     "svg.fonttype": "none",  # text as <text>, not as glyph outlines
     "svg.hashsalt": "ecotrends",  # the ids of clip paths do not change between runs
@@ -69,19 +73,34 @@ def draw(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> Figure:
                 marker="o" if group["value"].notna().sum() < 60 else None, markersize=3.5,
             )  # fmt: skip
         _decorate(axes, chart)
-        figure.suptitle(chart.title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-        if chart.footnote:
-            figure.text(0.01, 0.01, chart.footnote, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
-        legend = axes.legend(loc="lower right" if chart.events is not None else "upper left", frameon=False,
-                             fontsize=9)  # fmt: skip
-        left = 0.1
+        # Words wrapped and margins measured in pixels, so that any --width and --height keeps them whole.
+        title = textwrap.wrap(chart.title, max(20, int(width / TITLE_CHAR_PX)))
+        figure.suptitle("\n".join(title), x=0.01, ha="left", fontsize=13, fontweight="bold")
+        footnote = textwrap.wrap(chart.footnote, max(30, int(width / NOTE_CHAR_PX)))
+        if footnote:
+            figure.text(0.01, 0.01, "\n".join(footnote), ha="left", va="bottom", fontsize=8, color="#555555")
+        right = 0.97
+        if chart.events is not None:
+            legend = axes.legend(loc="lower right", frameon=False, fontsize=9)
+        else:  # beside the plot, where it covers no line
+            legend = axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+            needed = legend.get_window_extent(figure.canvas.get_renderer()).width + 0.02 * width
+            right = max(0.6, 0.98 - needed / width)
+        left = LEFT_PX / width
         if chart.events is not None:  # the legend names kinds of event, not projects: grey; the rows need room
             for handle in legend.legend_handles:
                 handle.set_edgecolor("#555555")
                 if len(handle.get_facecolor()):
                     handle.set_facecolor("#555555")
             left = max(left, 0.03 + 7.5 * max(len(t.get_text()) for t in axes.get_yticklabels()) / width)
-        figure.subplots_adjust(left=left, right=0.97, top=0.9, bottom=0.2 if chart.footnote else 0.12)
+        top = 1 - (14 + 22 * len(title)) / height
+        bottom = (52 + 13 * len(footnote)) / height
+        figure.subplots_adjust(left=left, right=right, top=top, bottom=min(bottom, top - 0.2))
+        room = int((right - left) * width / 70)  # date labels that fit side by side
+        dates = chart.frame["date"] if chart.events is None and "date" in chart.frame else pd.Series(dtype=object)
+        long_timeline = pd.api.types.is_datetime64_any_dtype(dates) and (dates.max() - dates.min()).days >= 90
+        if room < 8 and long_timeline:  # a narrow chart of years: fewer dates, side by side
+            axes.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=max(4, room)))
     return figure
 
 

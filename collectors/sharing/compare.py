@@ -11,7 +11,7 @@ import pandas as pd
 from collectors import sources
 from collectors.sharing import frames
 from collectors.sharing.chart import Chart
-from collectors.sharing.series import SERIES_BY_KEY, Read, dated, series, sql
+from collectors.sharing.series import SERIES, SERIES_BY_KEY, Read, dated, series, sql
 from collectors.source import Series
 
 ALIGNED_AXIS = "days since the repository's creation"
@@ -83,6 +83,16 @@ def series_named(word: str) -> Series:
     return found
 
 
+def how_to_fill(read: Read, spec: Series, ids: list[str]) -> str:
+    """What to run for a series with no data, and the source's other series that do hold these projects."""
+    fill = " or ".join(f"ecotrends {command}" for command in sources.registry()[spec.source].fill)
+    held = [other.key for other in SERIES if other.source == spec.source and other.key != spec.key
+            and not series(read, other, tuple(ids)).empty]  # fmt: skip
+    return (f"fill it with {fill}" if fill else "no command fills it") + (
+        f" (stored for them now: --series {' or '.join(held)})" if held else ""
+    )
+
+
 def compare_chart(read: Read, request: Request) -> Chart:
     """The Compare chart of a request, read from the store: values per the series' unit, then indexed or aligned."""
     spec = series_named(request.key)
@@ -101,8 +111,8 @@ def compare_chart(read: Read, request: Request) -> Chart:
         ].copy()
     if frame.empty or frame["value"].dropna().empty:
         between = f" between {request.since or 'the start'} and {request.until or 'the end'}"
-        raise ChartError(f"no {spec.label} stored for {', '.join(ids)}"
-                         f"{between if request.since or request.until else ''}")  # fmt: skip
+        where = between if request.since or request.until else ""
+        raise ChartError(f"no {spec.label} stored for {', '.join(ids)}{where}; {how_to_fill(read, spec, ids)}")
     span = (frame["date"].min().date(), frame["date"].max().date())
     y_title = spec.axis_title
     if request.index:
