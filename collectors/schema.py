@@ -17,6 +17,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def migrations() -> list[tuple[int, str, Path]]:
+    """The migration files in order, as (version, name, path); a file not named NNN_name.sql is refused."""
     found = []
     for file in sorted((store.SQL_DIR / "migrations").glob("*.sql")):
         match = _MIGRATION_NAME.match(file.name)
@@ -24,7 +25,6 @@ def migrations() -> list[tuple[int, str, Path]]:
             raise EcotrendsError(f"{file}: migration files are named NNN_name.sql")
         found.append((int(match.group(1)), file.stem, file))
     return found
-
 
 
 def apply_schema(conn: duckdb.DuckDBPyConnection) -> None:
