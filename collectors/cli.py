@@ -15,8 +15,7 @@ from pathlib import Path
 
 from collectors import sources
 from collectors.claims import VERDICTS
-from collectors.commands import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE  # noqa: F401  (cron's codes, named here too)
-from collectors.sharing import commands as sharing
+from collectors.commands import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, sharing  # noqa: F401  (cron's codes, named here too)
 
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: what shells report for tools
 SOURCE_NAMES = tuple(sources.names())  # the registry's names, read without importing the sources

@@ -153,7 +153,7 @@ def test_migration_013_keeps_every_row_of_an_existing_database(tmp_path: Path, m
 
 
 def test_series_summary_follows_every_write_without_a_rebuild(db: Path):
-    """Migrations 014-015: the writers keep series_summary for the series they touch (appends from the cut on,
+    """Migration 014: the writers keep series_summary for the series they touch (appends from the cut on,
     points written into the largest gap, values changed, a new series), always equal to summarising every row."""
     inputs.init_db(db)
     whole = """

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from collectors.commands import EXIT_OK
+from collectors.commands import EXIT_OK, sharing
 from collectors.config import Database
-from collectors.sharing import commands as sharing
 
 
 def claims(db: Database, args: argparse.Namespace) -> int:

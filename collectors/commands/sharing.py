@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectors import sources
+from collectors.commands import EXIT_OK
 from collectors.config import Database
 
 if TYPE_CHECKING:
     import duckdb
-
-from collectors.commands import EXIT_OK
 
 CHART_SUFFIXES = (".svg", ".png")
 REPORT_SUFFIXES = (".html", ".md")
