@@ -88,7 +88,3 @@ def refresh_summaries(conn: duckdb.DuckDBPyConnection) -> None:
     with store.transaction(conn):
         conn.execute((store.SQL_DIR / "summaries.sql").read_text(encoding="utf-8"))
         store.set_state(conn, *SCHEMA_DIGEST_KEY, schema_digest())
-
-
-def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
-    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
