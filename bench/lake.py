@@ -51,7 +51,7 @@ for batch in range(batches):
 
 def load_scale_rows(file: Path, lake_db: DuckLake, projects: int) -> float:
     """Copy the scale file's observations into the lake in one transaction; returns seconds."""
-    inputs.init_db(lake_db, scale_db.all_projects(projects))
+    inputs.init_db(lake_db, scale_db.load_projects())
     started = time.perf_counter()
     with store.connect(lake_db) as conn:
         conn.execute(f"attach '{file}' as scale (read_only)")

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb
 
-from collectors import inputs, schema, seed, store
+from collectors import inputs, schema, seed, store, tracked
 from collectors.config import Project
 from collectors.projects import load_projects
 
@@ -48,7 +48,7 @@ DAILY = {
         select 'pypi', format('pkg{{:04d}}', i), 'downloads_without_mirrors', day, 1,
                (10000 + hash(i, day) % 5000)::double, '{origin}', now()::timestamp, null""",
     "trends interest": """
-        select 'trends', format('term {{:04d}}', i), 'interest', day, 1, (hash(day, i) % 101)::double,
+        select 'trends', format('project {{:04d}}', i), 'interest', day, 1, (hash(day, i) % 101)::double,
                '{origin}', now()::timestamp, null""",
 }
 MONTHLY = """
@@ -63,16 +63,18 @@ MONTHLY = """
 
 
 def synthetic_projects(count: int) -> list[Project]:
-    return [
-        Project(f"p{i:04d}", f"Project {i:04d}", f"org{i:04d}/repo{i:04d}", (f"pkg{i:04d}",),
-                source_fields=(("arxiv_phrase", (f"phrase {i:04d}",)), ("trends_term", (f"term {i:04d}",))))
-        for i in range(count)
-    ]  # fmt: skip
+    """Projects as `ecotrends track` adds them: their arXiv phrase and Trends term are their name in lower case."""
+    return [tracked.project_of(f"p{i:04d}", f"Project {i:04d}", f"org{i:04d}/repo{i:04d}", (f"pkg{i:04d}",), {})
+            for i in range(count)]  # fmt: skip
 
 
-def all_projects(synthetic: int) -> list[Project]:
-    """The tracked projects (data/projects.toml) and the synthetic ones beside them."""
-    return [*load_projects(), *synthetic_projects(synthetic)]
+def track_synthetic(path: Path, count: int) -> None:
+    """File the synthetic projects as tracked ones (tracked_project, then project_subject), as `ecotrends track`
+    would: the pages, the catalogue search and project_series then read them like a team's tracked projects."""
+    curated = load_projects()
+    with store.connect(path) as conn, store.transaction(conn):
+        tracked.save(conn, [tracked.Tracked(p, ORIGIN) for p in synthetic_projects(count)])
+        inputs.write_projects(conn, curated)
 
 
 def peak_memory_mb() -> float:
@@ -97,8 +99,9 @@ def build(path: Path, projects: int = 200, years: int = 10) -> dict[str, float]:
     if path.exists():
         path.unlink()
     started = time.perf_counter()
-    inputs.init_db(path, all_projects(projects))
+    inputs.init_db(path, load_projects())
     seed.load(path)
+    track_synthetic(path, projects)
     days = years * 365
     fill = {"days": days, "last": LAST_DAY, "origin": ORIGIN}
     with store.connect(path) as conn:
