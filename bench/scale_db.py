@@ -83,14 +83,15 @@ def peak_memory_mb() -> float:
 
 
 def insert_chunk(conn: duckdb.DuckDBPyConnection, rows_sql: str) -> None:
-    """Insert one chunk of generated rows (new keys: no MERGE needed), and their series into series_summary as the
-    store's writers keep it."""
+    """Insert one chunk of generated rows (new keys: no MERGE needed), and their series into series_summary and
+    project_observation as the store's writers keep them."""
     conn.execute(
         f"create or replace temp table incoming_batch as select * from ({rows_sql}) as generated(source, subject, "
         "metric, date, window_days, value, origin, collected_at, run_id)"
     )
     conn.execute("insert into observation select * from incoming_batch")
-    store.run_script(conn, "series_summary_update.sql", {"source": None, "whole": False})
+    store.keep_derived_tables(conn, None, whole=False)
+    store.keep_project_series(conn)
     conn.execute("drop table incoming_batch")
 
 

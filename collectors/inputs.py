@@ -121,6 +121,7 @@ def write_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project])
         [(project_id, source, subject) for (source, subject), project_id in filed.items()],
         columns=["project_id", "source", "subject"],
     )
+    conn.execute("create or replace temp table previous_subject as select * from project_subject")
     conn.execute("delete from project_subject")
     conn.execute("delete from project_package")
     conn.execute("delete from project")
@@ -137,12 +138,17 @@ def write_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project])
         conn.execute("insert into project_subject select project_id, source, subject from incoming_subjects")
     finally:
         conn.unregister("incoming_subjects")
+    # the projects whose subjects changed have their series derived again when the transaction ends
+    store.run_script(conn, "project_series/touched_by_refiling.sql", {})
+    store.project_series_touched(conn)
+    conn.execute("drop table previous_subject")
 
 
 def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:
     """Mirror what the sources declare: their series, the evidence rungs they offer, their headlines."""
     registry = sources.registry().values()
     with store.transaction(conn):
+        conn.execute("create or replace temp table previous_series as select * from source_series")
         for table in ("source_series", "source_rung", "source_signal", "source_fill"):
             conn.execute(f"delete from {table}")
         conn.executemany(
@@ -175,6 +181,9 @@ def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:
                 if source.signal is not None
             ],
         )  # fmt: skip
+        # a share declared, dropped or re-based: the project series it derives from are derived again
+        store.run_script(conn, "project_series/touched_by_shares.sql", {})
+        store.project_series_touched(conn)
 
 
 def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> None:

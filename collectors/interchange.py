@@ -310,6 +310,7 @@ def load_frame(
 
     try:
         with store.connect(db) as conn:
+            conn.execute(f"set memory_limit = '{store.BULK_MEMORY_LIMIT}'")
             written = store.write_import(conn, frame, guard_zeros, replace_only, events, then_all)
             for source, count in bulk_written.items():
                 written[source] = written.get(source, 0) + count

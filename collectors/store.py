@@ -35,6 +35,9 @@ SQL_DIR = REPO_ROOT / "sql"
 # DuckDB's memory for a process writing the file (issue 26): a daily collect stays under 500 MB at 30 million rows;
 # bigger work (an import, the summaries' rebuild) spills to disk beside the file instead of growing with the data.
 WRITER_MEMORY_LIMIT = "160MB"
+# A bulk load (the shipped seed, an import) holds all its rows uncommitted in one transaction, and DuckDB keeps a
+# transaction's own rows in memory: 160 MB ran out loading the seed's 5.7 million rows with their project series.
+BULK_MEMORY_LIMIT = "512MB"
 # A level (stars) never legitimately becomes 0; a count batch whose overlap turns mostly to 0 is an outage.
 _MAX_ZEROED_SHARE = 0.5
 
@@ -52,14 +55,33 @@ class Observation:
 
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One transaction: committed when the block ends, rolled back whole when it raises."""
+    """One transaction: committed when the block ends, rolled back whole when it raises. The project series its
+    writes touched are derived again just before the commit (keep_project_series)."""
     conn.execute("begin transaction")
     try:
         yield conn
+        keep_project_series(conn)
     except BaseException:
+        _touched_project_series.discard(id(conn))
         conn.execute("rollback")
         raise
     conn.execute("commit")
+
+
+# Connections (by id) whose open transaction touched project series not yet derived again
+_touched_project_series: set[int] = set()
+
+
+def project_series_touched(conn: duckdb.DuckDBPyConnection) -> None:
+    """Note that this connection's transaction appended to pending_project_series (sql/project_series/)."""
+    _touched_project_series.add(id(conn))
+
+
+def keep_project_series(conn: duckdb.DuckDBPyConnection) -> None:
+    """Derive the pending project series again (project_observation), once however many batches touched them."""
+    if id(conn) in _touched_project_series:
+        run_script(conn, "project_series/derive.sql", {})
+        _touched_project_series.discard(id(conn))
 
 
 def _is_lock_conflict(exc: Exception) -> bool:
@@ -344,16 +366,24 @@ def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable
         ).fetchone()[0]
     )
     if changed:
-        run_script(conn, "series_summary_update.sql", {"source": source, "whole": False})
+        keep_derived_tables(conn, source, whole=False)
     return changed
 
 
+def keep_derived_tables(conn: duckdb.DuckDBPyConnection, source: str | None, whole: bool) -> None:
+    """Bring the tables the writers keep up to date for the relation incoming_batch, for the series it touched
+    from its first day on (whole with `whole`): series_summary now, project_observation when the transaction ends."""
+    run_script(conn, "series_summary_update.sql", {"source": source, "whole": whole})
+    run_script(conn, "project_series/touched_by_batch.sql", {"source": source, "whole": whole})
+    project_series_touched(conn)
+
+
 def summarise_series(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    """Recompute the series_summary rows of the frame's series: for a write that removed points besides merging
-    (a Trends timeframe replaced), which merge_batch alone would not notice when nothing else changed."""
+    """Recompute the kept tables' rows of the frame's series whole: for a write that removed points besides
+    merging (a Trends timeframe replaced), which merge_batch alone would not notice when nothing else changed."""
     conn.register("incoming_batch", frame)
     try:
-        run_script(conn, "series_summary_update.sql", {"source": None, "whole": True})
+        keep_derived_tables(conn, None, whole=True)
     finally:
         conn.unregister("incoming_batch")
 
@@ -361,8 +391,9 @@ def summarise_series(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> No
 def run_script(conn: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> None:
     """Run the statements of sql/NAME in order, each with the named parameters it uses."""
     for statement in (SQL_DIR / name).read_text(encoding="utf-8").split(";\n"):
-        if "".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip():
-            conn.execute(statement, {key: value for key, value in params.items() if f"${key}" in statement})
+        code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+        if code.strip():
+            conn.execute(code, {key: value for key, value in params.items() if f"${key}" in code})
 
 
 def upsert_events(

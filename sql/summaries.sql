@@ -18,7 +18,7 @@ candidates as (
     from signals as s
     join evidence_ladder as l on l.claim_source = s.claim_source and l.claim_metric = s.claim_metric
     -- the curated projects alone: the catalogue's are searched for, not ranked on the Overview
-    join series_of('curated_subjects') as p
+    join (select * from project_observation where project_id in (select project_id from project)) as p
         on p.source = l.source and p.metric = l.metric and p.window_days between l.min_window and l.max_window
 ),
 chosen as (

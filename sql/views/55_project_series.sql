@@ -1,43 +1,11 @@
 -- Every series of a tracked project keyed by project id (repositories, packages and search terms mapped
 -- through project_subject), and the dated milestones of each project. The claims and the app's headlines
--- read these instead of re-deriving the mapping.
-
--- series_of(subjects): the series of the projects a (project_id, source, subject) relation names. Summaries that
--- need a few projects out of tens of thousands (the Overview's curated ones) pass their own subjects, so that only
--- those projects' rows are read.
-create or replace macro series_of(subjects_table) as table
-with mapped as (
-    select s.project_id, o.source, o.metric, o.date, o.window_days, o.value, o.origin
-    from observation as o
-    join query_table(subjects_table) as s on s.source = o.source and s.subject = o.subject
-),
-summed as (
-    -- a project published as several packages (TensorFlow) counts their sum
-    select
-        project_id, source, metric, date, window_days,
-        sum(value) as value,
-        null::double as denominator,
-        min(origin) || case when count(*) > 1 then format(' (and {} more packages)', count(*) - 1) else '' end
-            as origin
-    from mapped
-    group by project_id, source, metric, date, window_days
-),
-shares as (
-    -- a share the source declares: its mentions over all papers of the same window; the value stays a count and
-    -- the denominator comes along
-    select m.project_id, m.source, d.metric, m.date, m.window_days, m.value, t.value as denominator, m.origin
-    from summed as m
-    join source_series as d on d.source = m.source and d.share_of = m.metric
-    join observation as t
-        on t.source = d.source and t.subject = d.denominator_subject and t.metric = d.denominator_metric
-        and t.date = m.date and t.window_days = m.window_days
-)
-select * from summed
-union all
-select * from shares;
+-- read these instead of re-deriving the mapping. The series are the table project_observation, which the writers
+-- keep (migration 015, sql/project_series/): a read costs a scan, not a sum of every project's packages.
 
 create or replace view project_series as
-select * from series_of('project_subject');
+select project_id, source, metric, date, window_days, value, denominator, origin
+from project_observation;
 
 -- The subjects of the curated projects (data/projects.toml) alone: what the Overview's summaries read.
 create or replace view curated_subjects as
