@@ -58,6 +58,10 @@ def all_papers(day: str, value: float) -> Observation:
     return point("arxiv", "deep-learning", "papers_total", day, value, 31)
 
 
+def stars(day: str, value: float) -> Observation:
+    return point("github", "pytorch/pytorch", "stars", day, value)
+
+
 def tensorflow(package: str, day: str, value: float) -> Observation:
     return point("pypi", package, "downloads_without_mirrors", day, value, 1)
 
@@ -73,9 +77,8 @@ WRITES = [
     [all_papers("2025-12-31", 1000), all_papers("2026-01-31", 1100)],
     [all_papers("2026-01-31", 1200)],
     # a level, and a point written before the first one
-    [point("github", "pytorch/pytorch", "stars", "2026-01-05", 10), point("github", "pytorch/pytorch", "stars",
-                                                                        "2026-01-07", 12)],  # fmt: skip
-    [point("github", "pytorch/pytorch", "stars", "2026-01-01", 8)],
+    [stars("2026-01-05", 10), stars("2026-01-07", 12)],
+    [stars("2026-01-01", 8)],
     # a subject no project is filed under
     [point("github", "nobody/nothing", "stars", "2026-01-01", 1)],
 ]
