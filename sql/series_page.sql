@@ -1,13 +1,16 @@
 -- One page of the Data page's coverage table: the series of series_summary that match its filters ($source and
 -- $project exactly, $text anywhere in the subject or the metric, each '' for any), in the chosen $ordering, $limit
 -- rows from $offset, with the total that match. The total comes back on a row of nulls when the page is past the
--- end, so the page can say how far the series go. Only the page's rows are joined to their project.
-with matching as (
+-- end, so the page can say how far the series go. Only the page's rows are joined to their project. `matching` is
+-- not materialized: scanning the summary twice (count, page) is cheaper than copying it.
+with matching as not materialized (
     select s.source, s.subject, s.metric, s.window_days, s.points, s.first_date, s.last_date, s.largest_gap_days
     from series_summary as s
     where ($source = '' or s.source = $source)
         and ($project = '' or (s.source, s.subject) in (
-            select source, subject from project_subject where lower(project_id) = lower($project)
+            -- `$project <> ''` lets DuckDB drop this scan when no project is asked for
+            select source, subject from project_subject
+            where $project <> '' and project_id in ($project, lower($project))
         ))
         and ($text = '' or contains(lower(s.subject), lower($text)) or contains(lower(s.metric), lower($text)))
 ),
