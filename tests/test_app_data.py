@@ -85,6 +85,11 @@ def test_a_page_past_the_end_says_so_and_shows_the_last(populated: Path):  # noq
 
 def test_filters_narrow_the_series_and_the_total_and_start_at_the_first_page(populated: Path):  # noqa: F811
     at = data_page(page="3")
+    widget(at, "selectbox", "Source").set_value("pypi").run()
+    pypi = [row for row in every_series(populated) if row[0] == "pypi"]
+    assert len(pypi) > 3 * SERIES_PAGE_ROWS and shown(at) == pypi[:SERIES_PAGE_ROWS], "not the third page of pypi"
+    assert url(at, "page") == "1" and url(at, "source") == "pypi"
+    widget(at, "selectbox", "Source").set_value("").run()
     widget(at, "text_input", "Project").set_value("PyTorch").run()  # typed as named: ids are lower case
     expected = stored(populated, "select s.source, s.subject, s.metric from series_summary as s join project_subject "
                                  "as p using (source, subject) where p.project_id = 'pytorch' "
