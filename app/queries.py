@@ -228,7 +228,7 @@ def contradictions(db: str) -> pd.DataFrame:
     return pd.DataFrame(pairs)
 
 
-# How the Data page's coverage table can be ordered: the label shown, and the name sql/series_page.sql knows it by.
+# How the Data page's coverage table can be ordered: the name sql/series_page.sql knows it by, and the label shown.
 SERIES_ORDERINGS = {"name": "source, subject, metric", "largest gap": "largest gap first",
                     "stalest": "oldest last day first", "most points": "most points first"}  # fmt: skip
 SERIES_PAGE_ROWS = 50  # a page the eye can scan; the total is shown beside it
@@ -245,7 +245,7 @@ def series_page(
     db: str, source: str, project: str, text: str, ordering: str, page: int, rows: int = SERIES_PAGE_ROWS
 ) -> tuple[pd.DataFrame, int]:
     """One page (numbered from 1) of the series that match the filters ('' for any), and how many match: the
-    paging is done in SQL (sql/series_page.sql), so a page costs the same whatever the number of series."""
+    paging is done in SQL (sql/series_page.sql), so only the page's rows reach pandas however many are stored."""
     if ordering not in SERIES_ORDERINGS:
         raise ValueError(f"{ordering!r} is not an ordering of the series (one of {', '.join(SERIES_ORDERINGS)})")
     params = {"source": source, "project": project.strip(), "text": text.strip(), "ordering": ordering,
