@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app.reader import read, run
-from collectors import catalogue, claims, clock, inputs, schema
+from collectors import catalogue, claims, clock, inputs, schema, store
 from collectors.sharing import series as shared
 from collectors.sharing.series import SERIES, SERIES_BY_KEY  # noqa: F401 (the pages' names for them)
 
@@ -228,27 +228,35 @@ def contradictions(db: str) -> pd.DataFrame:
     return pd.DataFrame(pairs)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def coverage(db: str) -> pd.DataFrame:
-    """Per series of the curated projects (and of no project: denominators): span, points, and the largest gap
-    between consecutive points. The catalogue's tens of thousands of series are counted by catalogue_series."""
-    return read(
-        db,
-        "select source, subject, metric, window_days, points, first_date, last_date, largest_gap_days "
-        "from series_summary where (source, subject) not in (select source, subject from project_subject "
-        "where project_id not in (select project_id from project)) order by source, subject, metric"
-    )
+# How the Data page's coverage table can be ordered: the name sql/series_page.sql knows it by, and the label shown.
+SERIES_ORDERINGS = {"name": "source, subject, metric", "largest gap": "largest gap first",
+                    "stalest": "oldest last day first", "most points": "most points first"}  # fmt: skip
+SERIES_PAGE_ROWS = 50  # a page the eye can scan; the total is shown beside it
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def catalogue_series(db: str) -> pd.DataFrame:
-    """How many series and points the catalogue's projects hold, per source."""
-    return read(
-        db,
-        "select s.source, count(*) as series, sum(s.points) as points from series_summary as s "
-        "join project_subject as p using (source, subject) where p.project_id not in (select project_id from project) "
-        "group by s.source order by s.source"
-    )
+def series_per_source(db: str) -> pd.DataFrame:
+    """Per source: its series and points and the days they span (sql/series_per_source.sql)."""
+    return read(db, _sql("series_per_source.sql"))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def series_page(
+    db: str, source: str, project: str, text: str, ordering: str, page: int, rows: int = SERIES_PAGE_ROWS
+) -> tuple[pd.DataFrame, int]:
+    """One page (numbered from 1) of the series that match the filters ('' for any), and how many match: the
+    paging is done in SQL (sql/series_page.sql), so only the page's rows reach pandas however many are stored."""
+    if ordering not in SERIES_ORDERINGS:
+        raise ValueError(f"{ordering!r} is not an ordering of the series (one of {', '.join(SERIES_ORDERINGS)})")
+    params = {"source": source, "project": project.strip(), "text": text.strip(), "ordering": ordering,
+              "limit": rows, "offset": (max(page, 1) - 1) * rows}  # fmt: skip
+    frame = read(db, _sql("series_page.sql"), params)
+    total = int(frame["total"].iloc[0]) if not frame.empty else 0
+    return frame[frame["source"].notna()].drop(columns="total").reset_index(drop=True), total
+
+
+def _sql(name: str) -> str:
+    return (store.SQL_DIR / name).read_text(encoding="utf-8")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

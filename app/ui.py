@@ -141,6 +141,15 @@ def url_flag(key: str, default: bool = False) -> None:
         st.session_state[key] = default
 
 
+def url_text(key: str) -> None:
+    """For a text input: ?key=text when the page opens, else empty."""
+    raw = _from_url(key)
+    if raw is not None:
+        st.session_state[key] = raw
+    elif key not in st.session_state:
+        st.session_state[key] = ""
+
+
 def url_number(key: str, default: int, low: int, high: int) -> None:
     """For an integer slider: ?key=N when the page opens, kept within [low, high]."""
     raw = _from_url(key)

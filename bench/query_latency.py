@@ -45,8 +45,8 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
     q = {name: getattr(queries, name).__wrapped__ for name in (
         "projects", "freshness", "headlines", "signals", "latest_stars", "claim_checks", "series", "series_group",
         "breaks", "claim_evidence", "milestones", "judge_register", "star_history", "star_events", "arxiv_denominator",
-        "trends_requests", "trends_series", "holdings", "recent_runs", "coverage", "published_views",
-        "find_projects", "chosen_projects", "catalogue_size", "catalogue_series",
+        "trends_requests", "trends_series", "holdings", "recent_runs", "series_per_source", "series_page",
+        "published_views", "find_projects", "chosen_projects", "catalogue_size",
     )}  # fmt: skip
     found = q["find_projects"](db, "polars")
     picked = (*found["project_id"].head(1), "pandas", "duckdb", "fastapi")
@@ -92,8 +92,8 @@ def page_queries(queries) -> dict[str, list[Callable[[], object]]]:
         "Trends": [*head(), lambda: q["trends_requests"](db), *breaks("trends", "interest"),
                    *([lambda: q["trends_series"](db, request["timeframe"], request["resolution"], chosen)]
                      if request is not None else [])],
-        "Data": [lambda: q["catalogue_series"](db), lambda: q["recent_runs"](db), lambda: q["coverage"](db),
-                 lambda: q["published_views"](db)],
+        "Data": [lambda: q["series_per_source"](db), lambda: q["recent_runs"](db),
+                 lambda: q["series_page"](db, "", "", "", "name", 1), lambda: q["published_views"](db)],
     }  # fmt: skip
 
 

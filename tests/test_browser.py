@@ -296,3 +296,122 @@ def test_both_downloads_stay_after_each_click_in_chromium(app_url: str):
             settled(page)
         page.screenshot(path=str(SCREENSHOTS / "data-downloads.png"), full_page=True)
         assert downloaded == ["claim_checks.csv", "claim_checks.parquet"] * 2, downloaded
+
+
+def test_data_page_pages_and_filters_series_and_a_reload_keeps_them_in_chromium(app_url: str):
+    """Data page: Next page three times, the project filter typed three times, a filter with no match, each shown
+    at once in the coverage table's caption and the URL; a reload of the URL shows the same page and filters."""
+
+    def caption() -> str:
+        found = page.locator("[data-testid='stCaptionContainer']").filter(has_text=re.compile(r"^Series \d"))
+        return found.first.inner_text() if found.count() else ""
+
+    def page_shown() -> str:
+        return re.sub(r".*\(page (\d[\d,]*) of.*", r"\1", caption(), flags=re.S)
+
+    def typed(label: str, text: str) -> None:
+        box = page.get_by_label(label, exact=True)
+        box.fill(text)
+        box.press("Enter")
+        settled(page)
+
+    with chromium_page(height=1400) as page:
+        page.goto(f"{app_url}/data", wait_until="domcontentloaded")
+        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+        settled(page)
+        total = re.search(r" of ([\d,]+) \(page 1 of", caption())
+        assert total, caption()
+        turned = []
+        for number in ("2", "3", "4"):
+            page.get_by_role("button", name="Next page").click()
+            settled(page)
+            turned.append(shown_within(page, page_shown, number))
+        assert turned == ["2", "3", "4"], turned
+        assert "page=4" in page.url, page.url
+        page.screenshot(path=str(SCREENSHOTS / "data-page-4.png"), full_page=True)
+
+        counts = []
+        for project in ("pytorch", "tensorflow", "jax"):
+            typed("Project", project)
+            counts.append(shown_within(page, lambda project=project: caption().startswith("Series 1–") and
+                                       f"project={project}" in page.url and page_shown(), "1"))  # fmt: skip
+        assert counts == ["1", "1", "1"], (counts, caption(), page.url)
+        page.screenshot(path=str(SCREENSHOTS / "data-project-jax.png"), full_page=True)
+
+        typed("Subject or metric contains", "no-such-series")
+        none = page.locator("[data-testid='stAlertContentInfo']").filter(has_text="No series matches")
+        assert shown_within(page, lambda: none.count(), 1) == 1
+        typed("Subject or metric contains", "stars")
+        kept = shown_within(page, lambda: "find=stars" in page.url and caption().startswith("Series 1–"), True)
+        assert kept, (page.url, caption())
+        before = caption()
+        page.goto(page.url, wait_until="domcontentloaded")
+        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+        settled(page)
+        assert shown_within(page, caption, before) == before
+        assert page.get_by_label("Project", exact=True).input_value() == "jax"
+        page.screenshot(path=str(SCREENSHOTS / "data-reloaded.png"), full_page=True)
+
+
+def test_every_data_page_control_answers_three_changes_in_a_row_in_chromium(app_url: str):
+    """Data page: the source, the order, the text and the page number each changed three times in a row; every
+    change shows at once in the coverage table's caption and in the URL."""
+
+    def caption() -> str:
+        found = page.locator("[data-testid='stCaptionContainer']").filter(has_text=re.compile(r"^Series \d"))
+        return found.first.inner_text() if found.count() else ""
+
+    def pick(index: int, label: str) -> None:
+        """Open the index-th select box and click the option. A click that lands while a run redraws the box is
+        lost, so opening is tried again (as open_options does): the picking, not the opening, is under test."""
+        option = page.get_by_role("option", name=label, exact=True)
+        for _ in range(3):
+            page.locator("[data-testid='stSelectbox']").nth(index).click()
+            if shown_within(page, lambda: option.count() > 0, True):
+                break
+        option.click()
+        settled(page)
+
+    def typed(label: str, text: str) -> None:
+        box = page.get_by_label(label, exact=True)
+        box.fill(text)
+        box.press("Enter")
+        settled(page)
+
+    with chromium_page(height=1400) as page:
+        page.goto(f"{app_url}/data", wait_until="domcontentloaded")
+        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+        settled(page)
+        everything = re.search(r" of ([\d,]+) \(", caption()).group(1)
+
+        totals, previous = {}, everything
+        for source in ("github", "pypi", "papers"):
+            pick(0, source)
+            total = lambda: re.search(r" of ([\d,]+) \(", caption()).group(1)  # noqa: E731
+            changed = shown_within(page, lambda: f"source={source}" in page.url and total() != previous, True)  # noqa: B023
+            totals[source] = previous = total()
+            assert changed, (source, page.url, caption())
+        assert len(set(totals.values())) == 3 and everything not in totals.values(), (totals, everything)
+        pick(0, "every source")
+
+        orders = []
+        for label in ("largest gap first", "oldest last day first", "most points first"):
+            pick(1, label)
+            orders.append(shown_within(page, lambda label=label: caption().endswith(f"ordered by {label}."), True))
+        assert orders == [True, True, True], (orders, caption())
+        assert "order=most" in page.url, page.url
+
+        found = []
+        for text in ("stars", "forks", "downloads"):
+            typed("Subject or metric contains", text)
+            found.append(shown_within(page, lambda text=text: f"find={text}" in page.url and caption() != "", True))
+        assert found == [True, True, True], (found, page.url)
+        typed("Subject or metric contains", "")
+
+        numbers = []
+        for number in ("3", "5", "2"):
+            typed("Page", number)
+            numbers.append(shown_within(page, lambda: re.sub(r".*\(page (\d+) of.*", r"\1", caption(), flags=re.S),
+                                        number))  # fmt: skip
+        assert numbers == ["3", "5", "2"] and "page=2" in page.url, (numbers, page.url)
+        page.screenshot(path=str(SCREENSHOTS / "data-controls.png"), full_page=True)
