@@ -2,6 +2,8 @@
 
 A collector in another process holds DuckDB's write lock only for short writes, so a read waits briefly for it
 instead of failing. Every read names its store (the page's `db`), so a changed ECOTRENDS_DB is another store.
+On a DuckLake the burst's reads share one snapshot (one read transaction): the catalog is asked for the snapshot
+and for each table's files once per burst, not once per query.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from collectors import config, store
-from collectors.config import Database
+from collectors.config import Database, DuckLake
 
 LOCK_WAIT_SECONDS = 15.0
 
@@ -34,7 +36,11 @@ class Reader:
 
     Opening the file costs about 15 ms, more than most queries, so a page's queries share a connection.
     It is closed after a short idle time, and at the latest after a few seconds, because a process holding
-    the file even read-only keeps a collector from taking DuckDB's write lock.
+    the file even read-only keeps a collector from taking DuckDB's write lock. On a lake the connection holds
+    one read transaction: a DuckLake query outside one opens a snapshot and lists the files of every table it
+    reads in the PostgreSQL catalog (4 round trips a table), so a page of a dozen queries over a dozen tables
+    asked the catalog hundreds of times; within one transaction the answers are kept. A page therefore sees the
+    lake as it was when its burst began, at most MAX_OPEN_SECONDS old, as one page of the file does.
     """
 
     IDLE_SECONDS = 0.5
@@ -63,6 +69,8 @@ class Reader:
                 self._let_writers_in(path)
                 self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
                 self._path, self._opened = path, time.monotonic()
+                if isinstance(path, DuckLake):
+                    self._conn.execute("begin transaction")  # one snapshot for the burst: see the class docstring
                 ready = self._conn.execute(
                     "select count(*) from duckdb_tables() where database_name = current_database() "
                     "and table_name in ('project_signals', 'series_summary')"
@@ -70,6 +78,9 @@ class Reader:
                 self._ready = ready == 2  # else no ecotrends run has finished writing this file yet
             try:
                 return work(self._conn) if self._ready else pd.DataFrame()
+            except duckdb.Error:
+                self._close()  # a failed query aborts a lake's read transaction: the next read starts afresh
+                raise
             finally:
                 if time.monotonic() - self._opened > self.MAX_OPEN_SECONDS or store.writer_waiting(path):
                     self._close()
