@@ -46,6 +46,7 @@ class Reader:
     IDLE_SECONDS = 0.5
     MAX_OPEN_SECONDS = 1.0
     WRITER_WINDOW_SECONDS = 0.3  # after a forced close, reads wait this long so a waiting writer gets in
+    LAKE_SNAPSHOT_PER_BURST = True  # bench/lake.py turns it off to measure a snapshot per query beside it
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -69,7 +70,7 @@ class Reader:
                 self._let_writers_in(path)
                 self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
                 self._path, self._opened = path, time.monotonic()
-                if isinstance(path, DuckLake):
+                if isinstance(path, DuckLake) and self.LAKE_SNAPSHOT_PER_BURST:
                     self._conn.execute("begin transaction")  # one snapshot for the burst: see the class docstring
                 ready = self._conn.execute(
                     "select count(*) from duckdb_tables() where database_name = current_database() "
@@ -103,8 +104,20 @@ class Reader:
 
     def _close(self) -> None:
         if self._conn is not None:
+            if isinstance(self._path, DuckLake):
+                self._end_read_transaction(self._conn)
             self._conn.close()
         self._conn, self._path = None, None
+
+
+    @staticmethod
+    def _end_read_transaction(conn: duckdb.DuckDBPyConnection) -> None:
+        """End a lake's read transaction before closing: closing with it open rolls back inside DuckDB, where a
+        catalog connection lost meanwhile (PostgreSQL restarted) aborts the whole process instead of raising."""
+        try:
+            conn.execute("rollback")
+        except duckdb.Error:
+            pass  # no transaction open (a failed read ended it) or the catalog is gone: nothing left to end
 
 
 READER = Reader()
