@@ -8,6 +8,7 @@ and for each table's files once per burst, not once per query.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -109,15 +110,12 @@ class Reader:
             self._conn.close()
         self._conn, self._path = None, None
 
-
     @staticmethod
     def _end_read_transaction(conn: duckdb.DuckDBPyConnection) -> None:
         """End a lake's read transaction before closing: closing with it open rolls back inside DuckDB, where a
         catalog connection lost meanwhile (PostgreSQL restarted) aborts the whole process instead of raising."""
-        try:
+        with contextlib.suppress(duckdb.Error):  # none open (a failed read ended it), or the catalog is gone
             conn.execute("rollback")
-        except duckdb.Error:
-            pass  # no transaction open (a failed read ended it) or the catalog is gone: nothing left to end
 
 
 READER = Reader()
