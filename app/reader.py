@@ -3,7 +3,7 @@
 A collector in another process holds DuckDB's write lock only for short writes, so a read waits briefly for it
 instead of failing. Every read names its store (the page's `db`), so a changed ECOTRENDS_DB is another store.
 On a DuckLake the burst's reads share one snapshot (one read transaction): the catalog is asked for the snapshot
-and for each table's files once per burst, not once per query.
+once per burst, not once per query.
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ class Reader:
     Opening the file costs about 15 ms, more than most queries, so a page's queries share a connection.
     It is closed after a short idle time, and at the latest after a few seconds, because a process holding
     the file even read-only keeps a collector from taking DuckDB's write lock. On a lake the connection holds
-    one read transaction: a DuckLake query outside one opens a snapshot and lists the files of every table it
-    reads in the PostgreSQL catalog (4 round trips a table), so a page of a dozen queries over a dozen tables
-    asked the catalog hundreds of times; within one transaction the answers are kept. A page therefore sees the
-    lake as it was when its burst began, at most MAX_OPEN_SECONDS old, as one page of the file does.
+    one read transaction: a DuckLake query outside one opens a catalog transaction and a snapshot of its own
+    before listing the files of every table it reads (those lists are asked again by every query, in a
+    transaction or not; docs/deploying.md). A page therefore sees the lake as it was when its burst began, at
+    most MAX_OPEN_SECONDS old, as one page of the file does.
     """
 
     IDLE_SECONDS = 0.5
