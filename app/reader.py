@@ -2,10 +2,13 @@
 
 A collector in another process holds DuckDB's write lock only for short writes, so a read waits briefly for it
 instead of failing. Every read names its store (the page's `db`), so a changed ECOTRENDS_DB is another store.
+On a DuckLake the burst's reads share one snapshot (one read transaction): the catalog is asked for the snapshot
+once per burst, not once per query.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from collectors import config, store
-from collectors.config import Database
+from collectors.config import Database, DuckLake
 
 LOCK_WAIT_SECONDS = 15.0
 
@@ -34,12 +37,17 @@ class Reader:
 
     Opening the file costs about 15 ms, more than most queries, so a page's queries share a connection.
     It is closed after a short idle time, and at the latest after a few seconds, because a process holding
-    the file even read-only keeps a collector from taking DuckDB's write lock.
+    the file even read-only keeps a collector from taking DuckDB's write lock. On a lake the connection holds
+    one read transaction: a DuckLake query outside one opens a catalog transaction and a snapshot of its own
+    before listing the files of every table it reads (those lists are asked again by every query, in a
+    transaction or not; docs/deploying.md). A page therefore sees the lake as it was when its burst began, at
+    most MAX_OPEN_SECONDS old, as one page of the file does.
     """
 
     IDLE_SECONDS = 0.5
     MAX_OPEN_SECONDS = 1.0
     WRITER_WINDOW_SECONDS = 0.3  # after a forced close, reads wait this long so a waiting writer gets in
+    LAKE_SNAPSHOT_PER_BURST = True  # bench/lake.py turns it off to measure a snapshot per query beside it
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -63,6 +71,8 @@ class Reader:
                 self._let_writers_in(path)
                 self._conn = store.open_connection(path, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
                 self._path, self._opened = path, time.monotonic()
+                if isinstance(path, DuckLake) and self.LAKE_SNAPSHOT_PER_BURST:
+                    self._conn.execute("begin transaction")  # one snapshot for the burst: see the class docstring
                 ready = self._conn.execute(
                     "select count(*) from duckdb_tables() where database_name = current_database() "
                     "and table_name in ('project_signals', 'series_summary')"
@@ -70,6 +80,9 @@ class Reader:
                 self._ready = ready == 2  # else no ecotrends run has finished writing this file yet
             try:
                 return work(self._conn) if self._ready else pd.DataFrame()
+            except duckdb.Error:
+                self._close()  # a failed query aborts a lake's read transaction: the next read starts afresh
+                raise
             finally:
                 if time.monotonic() - self._opened > self.MAX_OPEN_SECONDS or store.writer_waiting(path):
                     self._close()
@@ -92,8 +105,17 @@ class Reader:
 
     def _close(self) -> None:
         if self._conn is not None:
+            if isinstance(self._path, DuckLake):
+                self._end_read_transaction(self._conn)
             self._conn.close()
         self._conn, self._path = None, None
+
+    @staticmethod
+    def _end_read_transaction(conn: duckdb.DuckDBPyConnection) -> None:
+        """End a lake's read transaction before closing: closing with it open rolls back inside DuckDB, where a
+        catalog connection lost meanwhile (PostgreSQL restarted) aborts the whole process instead of raising."""
+        with contextlib.suppress(duckdb.Error):  # none open (a failed read ended it), or the catalog is gone
+            conn.execute("rollback")
 
 
 READER = Reader()

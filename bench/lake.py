@@ -1,6 +1,6 @@
 """DuckLake beside the single file, in one run: page query times, the write rate, and two writers at once.
 
-Run: .venv/bin/python bench/lake.py [--scale 3m|30m|100m] [--repeat 5] [--rows 100000]
+Run: .venv/bin/python bench/lake.py [--scale 3m|30m|100m] [--repeat 5] [--rows 100000] [--pages-only]
 Starts a throwaway PostgreSQL (Debian's postgresql; tests/postgres.py) for the catalog and keeps the lake's data
 under a temp directory. The scale data are bench/scale_db.py's database (built when absent), copied into the lake;
 the two collectors read the recorded answers of every API from the test suite's replay (tests/fakeapi.py).
@@ -9,6 +9,7 @@ the two collectors read the recorded answers of every API from the test suite's 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import subprocess
@@ -19,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -26,7 +29,7 @@ import query_latency
 import scale_db
 import write_path
 
-from collectors import config, inputs, lake, schema, store
+from collectors import config, inputs, lake, store
 from collectors.config import DuckLake
 from tests import postgres
 from tests.fakeapi import FakeAPI
@@ -49,30 +52,72 @@ for batch in range(batches):
 """
 
 
-def load_scale_rows(file: Path, lake_db: DuckLake, projects: int) -> float:
-    """Copy the scale file's observations into the lake in one transaction; returns seconds."""
-    inputs.init_db(lake_db, scale_db.load_projects())
+def tables_of(conn: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    return [row[0] for row in conn.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main' order by 1",
+        [database],
+    ).fetchall()]  # fmt: skip
+
+
+def load_scale_rows(file: Path, lake_db: DuckLake) -> float:
+    """Copy every table of the scale file into the lake in one transaction, so that the pages read the same rows
+    on both (observations, tracked projects and their subjects, the catalogue, the summaries); returns seconds.
+
+    The tables are copied generically, by name: a table the file gains is copied without a change here, and one
+    the lake lacks (or holds alone) stops the run. The row counts of every table are checked equal after."""
+    inputs.init_db(lake_db, scale_db.load_projects())  # the lake's schema; its rows are replaced below
     started = time.perf_counter()
     with store.connect(lake_db) as conn:
         conn.execute(f"attach '{file}' as scale (read_only)")
-        conn.execute("insert into observation select * from scale.observation")
-        conn.execute("insert into subject_event select * from scale.subject_event")
-        conn.execute("delete from series_summary")  # kept by the writers: copied with the rows it summarises
-        conn.execute("insert into series_summary select * from scale.series_summary")
+        tables = tables_of(conn, "scale")
+        if tables != tables_of(conn, lake.ALIAS):
+            raise SystemExit(f"{file} and the lake hold different tables: "
+                             f"{sorted(set(tables) ^ set(tables_of(conn, lake.ALIAS)))}")  # fmt: skip
+        with store.transaction(conn):
+            for table in tables:
+                conn.execute(f'delete from "{table}"')
+                conn.execute(f'insert into "{table}" by name select * from scale."{table}"')
+        count = "select count(*) from {}"
+        differ = {table: (conn.execute(count.format(f'scale."{table}"')).fetchone()[0],
+                          conn.execute(count.format(f'"{table}"')).fetchone()[0]) for table in tables}  # fmt: skip
         conn.execute("detach scale")
-        schema.refresh_summaries(conn)
+    differ = {table: counts for table, counts in differ.items() if counts[0] != counts[1]}
+    if differ:
+        raise SystemExit(f"rows (file, lake) differ after the copy: {differ}")
     return time.perf_counter() - started
 
 
-def page_times(db: config.Database, repeat: int) -> dict[str, float]:
+def page_calls(db: config.Database) -> dict[str, list[Callable[[], object]]]:
+    """The page queries of bench/query_latency.py, naming db as the app names its store."""
     os.environ["ECOTRENDS_DB"] = config.spec(db)
-    from app import queries, reader
+    from app import queries
 
+    return query_latency.page_queries(queries)
+
+
+def page_times(stores: dict[str, config.Database], repeat: int) -> dict[str, dict[str, float]]:
+    """Median ms of every page's queries on every store; each page is timed on the stores one after the other,
+    so that a machine shared with other work loads them alike. A store named "... per query" is read with a
+    snapshot per query (the app before its reads on a lake shared one snapshot per burst)."""
+    from app import reader
+
+    calls = {name: page_calls(db) for name, db in stores.items()}
+    times: dict[str, dict[str, float]] = {name: {} for name in stores}
+    for page in calls[next(iter(stores))]:
+        for name in stores:
+            reader.READER.close()
+            reader.Reader.LAKE_SNAPSHOT_PER_BURST = not name.endswith("per query")
+            times[name][page] = query_latency.median_ms(lambda c=calls[name][page]: [call() for call in c], repeat)
     reader.READER.close()
-    return {
-        page: query_latency.median_ms(lambda calls=calls: [call() for call in calls], repeat)
-        for page, calls in query_latency.page_queries(queries).items()
-    }
+    reader.Reader.LAKE_SNAPSHOT_PER_BURST = True
+    return times
+
+
+def plain_scan_ms(db: config.Database, repeat: int) -> float:
+    with store.connect(db, read_only=True) as conn:
+        return query_latency.median_ms(
+            lambda: conn.execute("select count(*), sum(value) from observation").fetchall(), repeat
+        )
 
 
 def claim_checks_ms(db: config.Database, repeat: int) -> float:
@@ -168,27 +213,44 @@ def print_table(title: str, values: dict[str, object]) -> None:
               if isinstance(value, int) else f"| {label} | {value} |")  # fmt: skip
 
 
+def quiet_streamlit() -> None:
+    from app import queries  # noqa: F401 (its import makes the loggers quieted here)
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("streamlit")]:
+        logging.getLogger(name).setLevel(logging.ERROR)  # bare mode warns on every cached call
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     scale_db.add_scale_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rows", type=int, default=100_000, help="rows per upsert batch")
+    parser.add_argument("--pages-only", action="store_true", help="the pages' times alone, no writes")
     args = parser.parse_args()
     file = scale_db.ensure(args.scale, args.db)
+    quiet_streamlit()
     with tempfile.TemporaryDirectory() as folder, postgres.throwaway_server() as server:
         lake_db = DuckLake(server.create_database("bench"), f"{folder}/lake/")
-        load_seconds = load_scale_rows(file, lake_db, scale_db.SCALES[args.scale])
+        load_seconds = load_scale_rows(file, lake_db)
         with store.connect(file, read_only=True) as conn:
             rows = conn.execute("select count(*) from observation").fetchone()[0]
         print(f"{rows:,} observations ({file}); the lake took {load_seconds:.1f} s to load them "
               f"({rows / load_seconds:,.0f} rows/s)\n")  # fmt: skip
 
-        pages = {"file": page_times(file, args.repeat), "lake": page_times(lake_db, args.repeat)}
-        print("| page (all its queries) | file median ms | DuckLake median ms |\n|---|---:|---:|")
-        for page in pages["file"]:
-            print(f"| {page} | {pages['file'][page]:.1f} | {pages['lake'][page]:.1f} |")
-        checks = {name: claim_checks_ms(db, args.repeat) for name, db in (("file", file), ("lake", lake_db))}
-        print(f"| claim_checks view, full | {checks['file']:.1f} | {checks['lake']:.1f} |")
+        stores = {"file": file, "lake, a snapshot per query": lake_db, "lake": lake_db}
+        scans = {name: plain_scan_ms(db, args.repeat) for name, db in stores.items()}
+        pages = page_times(stores, args.repeat)
+        checks = {name: claim_checks_ms(db, args.repeat) for name, db in stores.items()}
+        print("| page (all its queries), median ms | file | DuckLake, a snapshot per query | lake / file | "
+              "DuckLake, a snapshot per page | lake / file |\n|---|---:|---:|---:|---:|---:|")  # fmt: skip
+        rows_of = {"plain scan (count, sum)": scans, **{page: {n: pages[n][page] for n in stores} for page in
+                   pages["file"]}, "claim_checks view, full": checks}  # fmt: skip
+        for label, ms in rows_of.items():
+            lakes = " | ".join(f"{ms[n]:.1f} | {ms[n] / ms['file']:.1f}" for n in list(stores)[1:])
+            print(f"| {label} | {ms['file']:.1f} | {lakes} |")
+        if args.pages_only:
+            lake.close_all()
+            return
 
         print(f"\n| upsert of {args.rows:,} rows | file rows/s | DuckLake rows/s |\n|---|---:|---:|")
         fresh = Path(folder) / "write.duckdb"

@@ -400,6 +400,69 @@ def test_the_sql_console_queries_a_lake(seeded_lake: DuckLake, monkeypatch: pyte
             sql_console.console(refused)
 
 
+def test_a_pages_reads_on_a_lake_share_one_snapshot_until_the_reader_lets_go(lake: DuckLake, monkeypatch):
+    """The app's reads of one burst ask the catalog once: a write landing meanwhile shows from the next burst."""
+    for timeout in ("IDLE_SECONDS", "MAX_OPEN_SECONDS"):  # the burst lasts until closed, however slow the write
+        monkeypatch.setattr(app_reader.Reader, timeout, 600.0)
+    inputs.init_db(lake)
+    stars = [Observation("github", "pytorch/pytorch", "stars", date(2026, 1, day), None, day, "test") for day in (1, 2)]
+    count = "select count(*) as n from observation"
+    with store.connect(lake) as conn:
+        store.upsert_observations(conn, stars[:1])
+    app_reader.READER.close()
+    try:
+        assert app_reader.read(lake, count)["n"].iloc[0] == 1
+        with store.connect(lake) as conn:
+            store.upsert_observations(conn, stars[1:])
+        assert app_reader.read(lake, count)["n"].iloc[0] == 1, "the burst reads the snapshot it began with"
+        app_reader.READER.close()
+        assert app_reader.read(lake, count)["n"].iloc[0] == 2
+    finally:
+        app_reader.READER.close()
+
+
+def test_a_failed_read_on_a_lake_does_not_fail_the_reads_after_it(lake: DuckLake):
+    inputs.init_db(lake)
+    app_reader.READER.close()
+    try:
+        with pytest.raises(duckdb.Error):
+            app_reader.read(lake, "select error('a query that fails as it runs')")
+        assert app_reader.read(lake, "select count(*) as n from observation")["n"].iloc[0] == 0
+    finally:
+        app_reader.READER.close()
+
+
+# A page's reader in a process of its own: it reads, waits for a line, then lets go of the lake.
+READ_THEN_CLOSE = """
+import sys
+from app import reader
+from collectors import config
+reader.Reader.IDLE_SECONDS = reader.Reader.MAX_OPEN_SECONDS = 600.0
+print(len(reader.read(config.database(sys.argv[1], sys.argv[2]), "select * from observation")), flush=True)
+sys.stdin.readline()
+reader.READER.close()
+print("closed", flush=True)
+"""
+
+
+def test_an_app_whose_catalog_connection_died_lets_go_of_the_lake_without_crashing(lake: DuckLake, postgres):
+    """Ending a read transaction on a dead catalog connection inside DuckDB aborted the process (C++ terminate)."""
+    inputs.init_db(lake)
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    app = subprocess.Popen([sys.executable, "-c", READ_THEN_CLOSE, config.spec(lake), lake.data_path or ""],
+                           cwd=ROOT, text=True, **pipes)  # fmt: skip
+    try:
+        assert app.stdout.readline().strip() == "0"
+        dbname = lake.dsn.split()[0].removeprefix("dbname=")
+        kill = f"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{dbname}'"
+        subprocess.run([str(postgres.bindir / "psql"), "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "ecotrends",
+                        "-d", "postgres", "-c", kill], check=True, capture_output=True)  # fmt: skip
+        out, err = app.communicate("\n", timeout=120)
+    finally:
+        app.kill()
+    assert (app.returncode, out.strip()) == (0, "closed"), err
+
+
 def test_lake_extensions_are_loaded_from_the_installed_packages():
     for name in ("ducklake", "postgres_scanner", "httpfs"):
         file = lake.extension_file(name)
