@@ -27,7 +27,7 @@ select s.source, s.subject, s.metric, s.last_date + 1 as date, coalesce(s.window
     s.points + 1.0 as value, ? as origin, now()::timestamp as collected_at, null::bigint as run_id
 from series_summary as s
 where s.source = ? and regexp_full_match(s.subject, '{SYNTHETIC_SUBJECT}')
-""".replace("{SYNTHETIC_SUBJECT}", "org[0-9]{4}/repo[0-9]{4}|pkg[0-9]{4}|term [0-9]{4}|p[0-9]{4}")  # scale_db's names
+""".replace("{SYNTHETIC_SUBJECT}", "org[0-9]{4}/repo[0-9]{4}|pkg[0-9]{4}|project [0-9]{4}|p[0-9]{4}")  # scale_db's names
 
 
 def main() -> None:

@@ -164,20 +164,26 @@ with rungs as (
     join evidence_ladder as l on l.claim_source = g.source and l.claim_metric = g.claim_metric
     where g.signal in ('stars', 'downloads')
 ),
-points as (
-    -- a project published as several packages counts their sum
-    select r.signal, r.rung, s.project_id, o.date,
-        sum(case when r.is_level then o.value else o.value / greatest(o.window_days, 1) * 30 end) as value
+rows as not materialized (
+    -- per project and day (project_observation sums a project's packages per window), counts per 30 days
+    select r.signal, r.rung, p.project_id, p.date,
+        case when r.is_level then p.value else p.value / greatest(p.window_days, 1) * 30 end as value
     from rungs as r
-    join observation as o
-        on o.source = r.source and o.metric = r.metric and o.window_days between r.min_window and r.max_window
-    join project_subject as s on s.source = o.source and s.subject = o.subject
-    group by r.signal, r.rung, s.project_id, o.date
+    join project_observation as p
+        on p.source = r.source and p.metric = r.metric and p.window_days between r.min_window and r.max_window
+),
+last_day as (
+    select signal, rung, project_id, max(date) as as_of
+    from rows
+    group by signal, rung, project_id
 ),
 per_rung as (
-    select signal, rung, project_id, max(date) as as_of, arg_max(value, date) as value
-    from points
-    group by signal, rung, project_id
+    -- the latest day's value, its windows summed: grouping every project's every day first held millions of
+    -- groups at once (30 million observations), beyond the writers' memory
+    select d.signal, d.rung, d.project_id, d.as_of, sum(r.value) as value
+    from last_day as d
+    join rows as r on r.signal = d.signal and r.rung = d.rung and r.project_id = d.project_id and r.date = d.as_of
+    group by d.signal, d.rung, d.project_id, d.as_of
 ),
 latest as (
     select signal, project_id, arg_min(value, rung) as value, arg_min(as_of, rung) as as_of

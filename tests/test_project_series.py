@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import inputs, sources, store
+from collectors import inputs, schema, sources, store
 from collectors.projects import load_projects
 from collectors.store import Observation
 from tests.conftest import RECORDED_NOW, query, stopped_clock
@@ -155,4 +155,18 @@ def test_a_share_declared_anew_is_derived_for_stored_rows(db: Path, monkeypatch:
     with store.connect(db) as conn:
         inputs.sync_sources(conn)
     assert query(db, "select count(*) from project_series where metric = 'share_of_deep_learning'") == [(3,)]
+    assert query(db, KEPT) == query(db, DEFINITION)
+
+
+def test_migration_015_fills_the_table_from_the_rows_already_stored(db: Path):
+    """A database from before migration 015 gets project_observation filled once from its rows."""
+    for step, batch in enumerate(WRITES):
+        write(db, batch, step)
+    with store.connect(db) as conn:  # as it was before the migration
+        conn.execute("drop view project_series")
+        conn.execute("drop table project_observation")
+        conn.execute("delete from schema_version where version >= 15")
+    with store.connect(db) as conn:
+        schema.apply_schema(conn)
+    assert query(db, "select count(*) from project_series") == [(len(query(db, DEFINITION)),)]
     assert query(db, KEPT) == query(db, DEFINITION)
