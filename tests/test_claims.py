@@ -634,3 +634,44 @@ def test_each_claim_step_as_a_view_equals_the_step_inside_the_verdicts(seeded: P
     growth = dict(query(seeded, "select claim_id, measured_value from claim_checks where kind = 'growth'"))
     judged = [(claim_id, change) for claim_id, *_, change in statistics if claim_id in growth]
     assert judged and all(growth[claim_id] == change for claim_id, change in judged)
+
+
+# claim_releases as it is defined from the published project_milestones view; the view dates the release claims'
+# first two subjects alone instead of every tracked project, and must give exactly these rows.
+RELEASES_FROM_PROJECT_MILESTONES = """
+select
+    c.claim_id,
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created'),
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created'),
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release'),
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release'),
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_pypi_upload'),
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_pypi_upload'),
+    coalesce(max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release'),
+             max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created')),
+    coalesce(max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'first_public_release'),
+             max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'repository_created'))
+from claim as c
+left join project_milestones as m on list_contains(c.subjects, m.project_id)
+where c.kind = 'release_date' or c.metric = 'created'
+group by c.claim_id
+"""
+
+
+def test_claim_releases_equal_the_milestones_project_milestones_gives(seeded: Path):
+    """Every release-date and "younger than" claim, with each milestone and origin of its first two subjects."""
+    releases = query(seeded, "select * from claim_releases order by all")
+    assert releases == query(seeded, f"select * from ({RELEASES_FROM_PROJECT_MILESTONES}) order by all")
+    assert sum(row[1] is not None for row in releases) >= 3, "the seed dates several repositories"
+    assert sum(row[5] is not None for row in releases) >= 3, "and several first PyPI uploads"
+    assert any(row[8] is not None for row in releases), "a \"younger than\" claim dates its second subject"
+
+
+def test_a_younger_than_claim_alone_dates_its_second_subject(seeded: Path, tmp_path: Path):
+    """Its second subject is the first of no other claim: the releases step dates it all the same."""
+    younger = claim("younger", kind="comparison", subjects=["pytorch", "tensorflow"], metric="created",
+                    period_start="2015-01-01", period_end="2017-12-31", direction="greater")  # fmt: skip
+    assert verdicts(seeded, tmp_path, younger)["younger"][0] == "supported"
+    assert query(seeded, "select first_born, second_born from claim_releases") == [
+        (date(2017, 1, 18), date(2015, 11, 9))
+    ]

@@ -51,6 +51,36 @@ comment on column claim_crossings.last_not_ahead is 'Last day the first subject 
 comment on column claim_crossings.overtaken_on is 'First day after that: the day the first subject overtook the second for good.';
 
 create or replace view claim_releases as
+with claimed as (
+    select claim_id, subjects from claim where kind = 'release_date' or metric = 'created'
+),
+dated as (
+    -- the projects these claims date: their first two subjects
+    select distinct unnest(subjects[1:2]) as project_id from claimed
+),
+packages as (
+    select s.project_id, s.source, s.subject
+    from dated as d
+    join project_subject as s on s.project_id = d.project_id and s.source in ('github', 'pypi')
+),
+milestones as (
+    -- project_milestones (55_project_series.sql) for these projects alone: it dates every tracked project
+    -- through project_subject, some 10 ms of a claim check for the few release claims
+    select s.project_id, 'repository_created' as milestone, e.date, e.origin
+    from packages as s
+    join subject_event as e on e.source = 'github' and e.event = 'created' and e.subject = s.subject
+    where s.source = 'github'
+    union all
+    select e.subject, 'first_public_release', e.date, e.origin
+    from dated as d
+    join subject_event as e on e.source = 'release' and e.event = 'first_public_release' and e.subject = d.project_id
+    union all
+    select s.project_id, 'first_pypi_upload', min(e.date), arg_min(e.origin, e.date)
+    from packages as s
+    join subject_event as e on e.source = 'pypi' and e.event in ('first_upload', 'first_release') and e.subject = s.subject
+    where s.source = 'pypi'
+    group by s.project_id
+)
 select
     c.claim_id,
     max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created') as created_on,
@@ -68,9 +98,8 @@ select
         max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'first_public_release'),
         max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'repository_created')
     ) as second_born
-from claim as c
-left join project_milestones as m on list_contains(c.subjects, m.project_id)
-where c.kind = 'release_date' or c.metric = 'created'
+from claimed as c
+left join milestones as m on list_contains(c.subjects[1:2], m.project_id)
 group by c.claim_id;
 
 comment on view claim_releases is 'For release-date claims: the subject''s repository creation, first public release and first PyPI upload, with their origins; for "A is younger than B": when each was first released.';
