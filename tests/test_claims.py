@@ -327,6 +327,19 @@ def test_the_covered_days_are_those_every_project_covers(db, tmp_path):
     assert "covering 2023-02-01..2023-10-31 of the claimed 2023-01-01..2023-12-31" in result["bigger"][2]
 
 
+def test_windows_reaching_past_the_period_cover_it_up_to_its_ends(db, tmp_path):
+    """30-day windows whose middle lies in the period count in it, but cover its days only: the first window
+    starts before the period and the last ends after it."""
+    rows = "".join(f"pypi,torch,downloads,2021-{m:02d}-28,30,30000,top-pypi\n" for m in range(1, 13))
+    rows += "pypi,torch,downloads,2022-01-05,30,30000,top-pypi\n"
+    register = claim("rate", source="pypi", metric="downloads_without_mirrors", period_start="2021-01-01",
+                     period_end="2021-12-31", claimed_value=1000, unit="downloads per day", tolerance=0.01)  # fmt: skip
+    verdicts(db, tmp_path, register, rows)
+    assert query(db, "select covered_from, covered_to, coverage from claim_coverage where chosen") == [
+        (date(2021, 1, 1), date(2021, 12, 31), 1.0)
+    ]  # fmt: skip
+
+
 def test_a_project_without_a_point_covers_nothing(db, tmp_path):
     """No TensorFlow point at all: the comparison's coverage is 0, not a day's worth; the explanation says which
     project has nothing, and a proxy without any point covers nothing either."""
