@@ -61,13 +61,15 @@ comment on column evidence_ladder.unit_days is 'Counts are compared per day and 
 comment on column evidence_ladder.unit_label is 'The unit counts are shown in, for example '' per year''; empty for levels.';
 
 create or replace view claim_subjects as
-select claim_id, unnest(subjects) as project_id, 'subject' as role, unnest(range(1, len(subjects) + 1)) as position
-from claim
-union all
-select claim_id, unnest(alternatives), 'alternative', null
-from claim
-union all
-select claim_id, unnest(relative_to), 'relative_to', null
+-- one scan of the register for the three roles (the evidence and its coverage both read this)
+select
+    claim_id,
+    unnest(subjects || alternatives || relative_to) as project_id,
+    unnest(list_resize(['subject'], len(subjects), 'subject')
+           || list_resize(['alternative'], len(alternatives), 'alternative')
+           || list_resize(['relative_to'], len(relative_to), 'relative_to')) as role,
+    unnest(range(1, len(subjects) + 1) || list_resize([null::bigint], len(alternatives) + len(relative_to)))
+        as position
 from claim;
 
 comment on view claim_subjects is 'The projects a claim involves (a name that is not a tracked project has no series): its subjects (in order), the alternatives a rank claim is measured against, and the frameworks a growth claim must outpace.';
@@ -85,7 +87,8 @@ select
     case when kind = 'uncheckable' then split_part(proxy, ' ', 2) else metric end as metric,
     kind = 'uncheckable' as is_proxy
 from claim
-where (kind in ('value', 'share', 'comparison', 'rank', 'growth', 'crossover') and metric <> 'created')
+-- (a list, not an IN list: DuckDB plans an IN list of six values as a join)
+where (list_contains(['value', 'share', 'comparison', 'rank', 'growth', 'crossover'], kind) and metric <> 'created')
     or (kind = 'uncheckable' and proxy is not null);
 
 comment on view claim_measure is 'The series that judges each claim: the claim''s own source and metric, or the proxy an uncheckable claim names (shown, never a verdict).';
