@@ -327,6 +327,19 @@ def test_the_covered_days_are_those_every_project_covers(db, tmp_path):
     assert "covering 2023-02-01..2023-10-31 of the claimed 2023-01-01..2023-12-31" in result["bigger"][2]
 
 
+def test_windows_reaching_past_the_period_cover_it_up_to_its_ends(db, tmp_path):
+    """30-day windows whose middle lies in the period count in it, but cover its days only: the first window
+    starts before the period and the last ends after it."""
+    rows = "".join(f"pypi,torch,downloads,2021-{m:02d}-28,30,30000,top-pypi\n" for m in range(1, 13))
+    rows += "pypi,torch,downloads,2022-01-05,30,30000,top-pypi\n"
+    register = claim("rate", source="pypi", metric="downloads_without_mirrors", period_start="2021-01-01",
+                     period_end="2021-12-31", claimed_value=1000, unit="downloads per day", tolerance=0.01)  # fmt: skip
+    verdicts(db, tmp_path, register, rows)
+    assert query(db, "select covered_from, covered_to, coverage from claim_coverage where chosen") == [
+        (date(2021, 1, 1), date(2021, 12, 31), 1.0)
+    ]  # fmt: skip
+
+
 def test_a_project_without_a_point_covers_nothing(db, tmp_path):
     """No TensorFlow point at all: the comparison's coverage is 0, not a day's worth; the explanation says which
     project has nothing, and a proxy without any point covers nothing either."""
@@ -634,3 +647,44 @@ def test_each_claim_step_as_a_view_equals_the_step_inside_the_verdicts(seeded: P
     growth = dict(query(seeded, "select claim_id, measured_value from claim_checks where kind = 'growth'"))
     judged = [(claim_id, change) for claim_id, *_, change in statistics if claim_id in growth]
     assert judged and all(growth[claim_id] == change for claim_id, change in judged)
+
+
+# claim_releases as it is defined from the published project_milestones view; the view dates the release claims'
+# first two subjects alone instead of every tracked project, and must give exactly these rows.
+RELEASES_FROM_PROJECT_MILESTONES = """
+select
+    c.claim_id,
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created'),
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created'),
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release'),
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release'),
+    max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_pypi_upload'),
+    max(m.origin) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_pypi_upload'),
+    coalesce(max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'first_public_release'),
+             max(m.date) filter (where m.project_id = c.subjects[1] and m.milestone = 'repository_created')),
+    coalesce(max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'first_public_release'),
+             max(m.date) filter (where m.project_id = c.subjects[2] and m.milestone = 'repository_created'))
+from claim as c
+left join project_milestones as m on list_contains(c.subjects, m.project_id)
+where c.kind = 'release_date' or c.metric = 'created'
+group by c.claim_id
+"""
+
+
+def test_claim_releases_equal_the_milestones_project_milestones_gives(seeded: Path):
+    """Every release-date and "younger than" claim, with each milestone and origin of its first two subjects."""
+    releases = query(seeded, "select * from claim_releases order by all")
+    assert releases == query(seeded, f"select * from ({RELEASES_FROM_PROJECT_MILESTONES}) order by all")
+    assert sum(row[1] is not None for row in releases) >= 3, "the seed dates several repositories"
+    assert sum(row[5] is not None for row in releases) >= 3, "and several first PyPI uploads"
+    assert any(row[8] is not None for row in releases), "a \"younger than\" claim dates its second subject"
+
+
+def test_a_younger_than_claim_alone_dates_its_second_subject(seeded: Path, tmp_path: Path):
+    """Its second subject is the first of no other claim: the releases step dates it all the same."""
+    younger = claim("younger", kind="comparison", subjects=["pytorch", "tensorflow"], metric="created",
+                    period_start="2015-01-01", period_end="2017-12-31", direction="greater")  # fmt: skip
+    assert verdicts(seeded, tmp_path, younger)["younger"][0] == "supported"
+    assert query(seeded, "select first_born, second_born from claim_releases") == [
+        (date(2017, 1, 18), date(2015, 11, 9))
+    ]

@@ -6,6 +6,7 @@
 --   evidence_ladder         view: which series can judge a claim's metric, best first
 --   claim_subjects          view: the projects a claim involves: its subjects, the alternatives of a rank, the
 --                           frameworks a growth must outpace
+--   claim_measured()        table macro: the claims that have a measure, with it and their period
 --   claim_measure           view: the source and metric that judge each claim (or the proxy an uncheckable names)
 --   claim_rungs             view: the rungs of the ladder each claim can be judged on, with its period: what the
 --                           evidence (61) and its coverage (62) both start from
@@ -61,13 +62,15 @@ comment on column evidence_ladder.unit_days is 'Counts are compared per day and 
 comment on column evidence_ladder.unit_label is 'The unit counts are shown in, for example '' per year''; empty for levels.';
 
 create or replace view claim_subjects as
-select claim_id, unnest(subjects) as project_id, 'subject' as role, unnest(range(1, len(subjects) + 1)) as position
-from claim
-union all
-select claim_id, unnest(alternatives), 'alternative', null
-from claim
-union all
-select claim_id, unnest(relative_to), 'relative_to', null
+-- one scan of the register for the three roles (the evidence and its coverage both read this)
+select
+    claim_id,
+    unnest(subjects || alternatives || relative_to) as project_id,
+    unnest(list_resize(['subject'], len(subjects), 'subject')
+           || list_resize(['alternative'], len(alternatives), 'alternative')
+           || list_resize(['relative_to'], len(relative_to), 'relative_to')) as role,
+    unnest(range(1, len(subjects) + 1) || list_resize([null::bigint], len(alternatives) + len(relative_to)))
+        as position
 from claim;
 
 comment on view claim_subjects is 'The projects a claim involves (a name that is not a tracked project has no series): its subjects (in order), the alternatives a rank claim is measured against, and the frameworks a growth claim must outpace.';
@@ -77,16 +80,25 @@ comment on column claim_subjects.role is 'subject, alternative or relative_to.';
 comment on column claim_subjects.position is 'Position among the subjects (1 is the one the claim is about); null for the others.';
 
 -- What judges each claim: its own source and metric, or for an uncheckable claim the proxy it names
--- ("pypi downloads_without_mirrors"), whose numbers are shown but never turned into a verdict.
-create or replace view claim_measure as
+-- ("pypi downloads_without_mirrors"), whose numbers are shown but never turned into a verdict. The claims that have
+-- one, with it and their period: claim_measure publishes the measure, claim_rungs reads the period in the same scan.
+create or replace macro claim_measured() as table
 select
     claim_id,
-    case when kind = 'uncheckable' then split_part(proxy, ' ', 1) else source end as source,
-    case when kind = 'uncheckable' then split_part(proxy, ' ', 2) else metric end as metric,
+    kind,
+    period_start,
+    period_end,
+    case when kind = 'uncheckable' then split_part(proxy, ' ', 1) else source end as measure_source,
+    case when kind = 'uncheckable' then split_part(proxy, ' ', 2) else metric end as measure_metric,
     kind = 'uncheckable' as is_proxy
 from claim
-where (kind in ('value', 'share', 'comparison', 'rank', 'growth', 'crossover') and metric <> 'created')
+-- (a list, not an IN list: DuckDB plans an IN list of six values as a join)
+where (list_contains(['value', 'share', 'comparison', 'rank', 'growth', 'crossover'], kind) and metric <> 'created')
     or (kind = 'uncheckable' and proxy is not null);
+
+create or replace view claim_measure as
+select claim_id, measure_source as source, measure_metric as metric, is_proxy
+from claim_measured();
 
 comment on view claim_measure is 'The series that judges each claim: the claim''s own source and metric, or the proxy an uncheckable claim names (shown, never a verdict).';
 comment on column claim_measure.claim_id is 'Claim id.';
@@ -96,7 +108,7 @@ comment on column claim_measure.is_proxy is 'True when it is an uncheckable clai
 
 create or replace view claim_rungs as
 select
-    c.claim_id,
+    m.claim_id,
     l.rung,
     l.label,
     l.source,
@@ -107,12 +119,11 @@ select
     l.min_window,
     l.max_window,
     m.is_proxy,
-    c.kind,
-    c.period_start,
-    c.period_end
-from claim as c
-join claim_measure as m using (claim_id)
-join evidence_ladder as l on l.claim_source = m.source and l.claim_metric = m.metric;
+    m.kind,
+    m.period_start,
+    m.period_end
+from claim_measured() as m
+join evidence_ladder as l on l.claim_source = m.measure_source and l.claim_metric = m.measure_metric;
 
 comment on view claim_rungs is 'Each claim beside every rung of the evidence ladder that can judge it (its own metric''s, or its proxy''s), with the claimed period: what claim_evidence reads and claim_coverage measures.';
 comment on column claim_rungs.claim_id is 'Claim id.';

@@ -11,33 +11,37 @@
 -- claim_coverage, claim_statistics and claim_crossings stay views a user can query on their own.
 
 create or replace macro claim_coverage_of(evidence_table) as table
-with rungs as (
-    select * from claim_rungs
+with spans as (
+    -- the days each project's points of a rung span in the period (a count's window from its first day), before
+    -- they are cut to the period below, where the claim's rungs are joined anyway
+    select claim_id, rung, project_id, min(date - greatest(window_days, 1) + 1) as first_day, max(date) as last_day
+    from query_table(evidence_table)
+    where in_period
+    group by claim_id, rung, project_id
 ),
-spans as (
+clipped as (
     select
-        e.claim_id, e.rung, e.project_id,
-        greatest(min(e.date - greatest(e.window_days, 1) + 1), any_value(r.period_start)) as covered_from,
-        least(max(e.date), any_value(r.period_end)) as covered_to
-    from query_table(evidence_table) as e
-    join rungs as r using (claim_id, rung)
-    where e.in_period
-    group by e.claim_id, e.rung, e.project_id
+        r.claim_id, r.rung, r.label, r.source, r.metric, r.is_proxy, r.period_start, r.period_end, cs.project_id,
+        s.project_id is not null as has_points,
+        greatest(s.first_day, r.period_start) as covered_from,
+        least(s.last_day, r.period_end) as covered_to
+    from claim_rungs as r
+    join claim_subjects as cs on cs.claim_id = r.claim_id
+    left join spans as s on s.claim_id = r.claim_id and s.rung = r.rung and s.project_id = cs.project_id
 ),
 per_rung as (
     -- a rung covers a claim as far as it covers its worst-covered project (a proxy: its best-covered one)
     select
-        r.claim_id, r.rung, r.label, r.source as evidence_source, r.metric as evidence_metric,
-        case when any_value(r.is_proxy) then max(coalesce(s.covered_to - s.covered_from + 1, 0))
-             else min(coalesce(s.covered_to - s.covered_from + 1, 0)) end
-            / (any_value(r.period_end) - any_value(r.period_start) + 1) as coverage,
-        max(s.covered_from) as covered_from,
-        min(s.covered_to) as covered_to,
-        list(cs.project_id order by cs.project_id) filter (where s.project_id is null) as missing
-    from rungs as r
-    join claim_subjects as cs on cs.claim_id = r.claim_id
-    left join spans as s on s.claim_id = r.claim_id and s.rung = r.rung and s.project_id = cs.project_id
-    group by r.claim_id, r.rung, r.label, r.source, r.metric
+        claim_id, rung, label, source as evidence_source, metric as evidence_metric,
+        case when any_value(is_proxy)
+                 then max(case when has_points then covered_to - covered_from + 1 else 0 end)
+             else min(case when has_points then covered_to - covered_from + 1 else 0 end) end
+            / (any_value(period_end) - any_value(period_start) + 1) as coverage,
+        max(covered_from) filter (where has_points) as covered_from,
+        min(covered_to) filter (where has_points) as covered_to,
+        list(project_id order by project_id) filter (where not has_points) as missing
+    from clipped
+    group by claim_id, rung, label, source, metric
 )
 select
     *,
