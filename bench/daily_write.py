@@ -20,6 +20,7 @@ import scale_db
 
 from collectors import schema, store
 
+SYNTHETIC_SUBJECT = "org[0-9]{4}/repo[0-9]{4}|pkg[0-9]{4}|project [0-9]{4}|p[0-9]{4}"  # bench/scale_db.py's names
 # The synthetic projects' series of one source moved on by a day, from series_summary (reading every row for the
 # last values would cost the process more memory than the write it measures).
 NEXT_DAY = """
@@ -27,7 +28,7 @@ select s.source, s.subject, s.metric, s.last_date + 1 as date, coalesce(s.window
     s.points + 1.0 as value, ? as origin, now()::timestamp as collected_at, null::bigint as run_id
 from series_summary as s
 where s.source = ? and regexp_full_match(s.subject, '{SYNTHETIC_SUBJECT}')
-""".replace("{SYNTHETIC_SUBJECT}", "org[0-9]{4}/repo[0-9]{4}|pkg[0-9]{4}|project [0-9]{4}|p[0-9]{4}")  # scale_db's names
+""".replace("{SYNTHETIC_SUBJECT}", SYNTHETIC_SUBJECT)
 
 
 def main() -> None:
