@@ -24,6 +24,7 @@ from collectors import store
 from collectors.claims import CLAIMS_FILE
 
 TARGET_MS = 100.0
+ONE_PROJECT = "select * from project_series where project_id = ?"
 
 
 def median_ms(call: Callable[[], object], repeat: int) -> float:
@@ -120,12 +121,19 @@ def main() -> None:
             views = [v for v in views if v in args.views.split(",")]
         view_ms = {v: median_ms(lambda v=v: conn.execute(f'select count(*) from (select * from "{v}")').fetchall(),
                                 args.repeat) for v in views}  # fmt: skip
+        one_project = {  # every row of one project, fetched: a curated one, and the last synthetic or catalogue one
+            project: median_ms(lambda p=project: conn.execute(ONE_PROJECT, [p]).fetchall(), args.repeat)
+            for project in ("pytorch", conn.execute("select max(project_id) from project_subject").fetchone()[0])
+        }
 
     print(f"scale database: {rows:,} observations, {db.stat().st_size / 1e6:,.0f} MB ({db})")
     print(f"plain scan of every observation (count, sum): {scan:.1f} ms\n")
     print("| published view (full evaluation) | median ms | x plain scan |\n|---|---:|---:|")
     for view, ms in sorted(view_ms.items(), key=lambda item: -item[1]):
         print(f"| {view} | {ms:.1f} | {ms / scan:.1f} |")
+
+    for project, ms in one_project.items():
+        print(f"| project_series of one project ({project}), every row fetched | {ms:.1f} | {ms / scan:.1f} |")
 
     print(f"\n| page | queries | median ms (all its queries) | target {TARGET_MS:.0f} ms |\n|---|---:|---:|---|")
     for page, calls in page_queries(queries).items():
