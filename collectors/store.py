@@ -68,7 +68,8 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
     conn.execute("commit")
 
 
-# Connections (by id) whose open transaction touched project series not yet derived again
+# Connections (by id) whose open transaction touched project series not yet derived again. A connection closed
+# with its id here (a merge outside a transaction) only costs a later connection given the same id an empty derive.
 _touched_project_series: set[int] = set()
 
 

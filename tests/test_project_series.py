@@ -170,3 +170,15 @@ def test_migration_015_fills_the_table_from_the_rows_already_stored(db: Path):
         schema.apply_schema(conn)
     assert query(db, "select count(*) from project_series") == [(len(query(db, DEFINITION)),)]
     assert query(db, KEPT) == query(db, DEFINITION)
+
+
+def test_a_commit_with_nothing_pending_derives_nothing(db: Path):
+    """A connection noted as touching project series without a pending table (its id reused after a close) commits
+    as any other; the table is unchanged."""
+    write(db, WRITES[0], 0)
+    before = query(db, KEPT)
+    with store.connect(db) as conn:
+        store.project_series_touched(conn)
+        with store.transaction(conn):
+            conn.execute("select 1")
+    assert query(db, KEPT) == before
