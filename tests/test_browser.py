@@ -111,6 +111,14 @@ def settled(page) -> None:
     page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=60_000)
 
 
+def type_into(page, label: str, text: str) -> None:
+    """Type into the text or number field of that label and press Enter, as a person does, then wait for the run."""
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    settled(page)
+
+
 def chart(page, expression: str) -> object:
     """Evaluate an expression on the first Plotly figure of the page (`figure` is its DOM node)."""
     return page.evaluate(f"() => {{ const figure = document.querySelector('.js-plotly-plot'); return {expression}; }}")
@@ -309,18 +317,12 @@ def test_data_page_pages_and_filters_series_and_a_reload_keeps_them_in_chromium(
     def page_shown() -> str:
         return re.sub(r".*\(page (\d[\d,]*) of.*", r"\1", caption(), flags=re.S)
 
-    def typed(label: str, text: str) -> None:
-        box = page.get_by_label(label, exact=True)
-        box.fill(text)
-        box.press("Enter")
-        settled(page)
-
     with chromium_page(height=1400) as page:
         page.goto(f"{app_url}/data", wait_until="domcontentloaded")
         page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
         settled(page)
-        total = re.search(r" of ([\d,]+) \(page 1 of", caption())
-        assert total, caption()
+        first_page = shown_within(page, lambda: bool(re.search(r" of ([\d,]+) \(page 1 of", caption())), True)
+        assert first_page, caption()  # the table's first page, however long a busy machine takes to draw it
         turned = []
         for number in ("2", "3", "4"):
             page.get_by_role("button", name="Next page").click()
@@ -332,16 +334,16 @@ def test_data_page_pages_and_filters_series_and_a_reload_keeps_them_in_chromium(
 
         counts = []
         for project in ("pytorch", "tensorflow", "jax"):
-            typed("Project", project)
+            type_into(page, "Project", project)
             counts.append(shown_within(page, lambda project=project: caption().startswith("Series 1–") and
                                        f"project={project}" in page.url and page_shown(), "1"))  # fmt: skip
         assert counts == ["1", "1", "1"], (counts, caption(), page.url)
         page.screenshot(path=str(SCREENSHOTS / "data-project-jax.png"), full_page=True)
 
-        typed("Subject or metric contains", "no-such-series")
+        type_into(page, "Subject or metric contains", "no-such-series")
         none = page.locator("[data-testid='stAlertContentInfo']").filter(has_text="No series matches")
         assert shown_within(page, lambda: none.count(), 1) == 1
-        typed("Subject or metric contains", "stars")
+        type_into(page, "Subject or metric contains", "stars")
         kept = shown_within(page, lambda: "find=stars" in page.url and caption().startswith("Series 1–"), True)
         assert kept, (page.url, caption())
         before = caption()
@@ -372,16 +374,11 @@ def test_every_data_page_control_answers_three_changes_in_a_row_in_chromium(app_
         option.click()
         settled(page)
 
-    def typed(label: str, text: str) -> None:
-        box = page.get_by_label(label, exact=True)
-        box.fill(text)
-        box.press("Enter")
-        settled(page)
-
     with chromium_page(height=1400) as page:
         page.goto(f"{app_url}/data", wait_until="domcontentloaded")
         page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
         settled(page)
+        assert shown_within(page, lambda: bool(re.search(r" of ([\d,]+) \(", caption())), True), caption()
         everything = re.search(r" of ([\d,]+) \(", caption()).group(1)
 
         totals, previous = {}, everything
@@ -403,14 +400,14 @@ def test_every_data_page_control_answers_three_changes_in_a_row_in_chromium(app_
 
         found = []
         for text in ("stars", "forks", "downloads"):
-            typed("Subject or metric contains", text)
+            type_into(page, "Subject or metric contains", text)
             found.append(shown_within(page, lambda text=text: f"find={text}" in page.url and caption() != "", True))
         assert found == [True, True, True], (found, page.url)
-        typed("Subject or metric contains", "")
+        type_into(page, "Subject or metric contains", "")
 
         numbers = []
         for number in ("3", "5", "2"):
-            typed("Page", number)
+            type_into(page, "Page", number)
             numbers.append(shown_within(page, lambda: re.sub(r".*\(page (\d+) of.*", r"\1", caption(), flags=re.S),
                                         number))  # fmt: skip
         assert numbers == ["3", "5", "2"] and "page=2" in page.url, (numbers, page.url)

@@ -12,6 +12,11 @@ from app.queries import SERIES_ORDERINGS, SERIES_PAGE_ROWS
 
 # The view offered first: the verdicts, which every database holds (the shipped history judges every claim).
 DEFAULT_VIEW = "claim_checks"
+# The first and last day of a series, in both coverage tables
+SPAN_COLUMNS = {
+    "first_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    "last_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+}
 
 
 def _turn_page(by: int) -> None:
@@ -51,11 +56,7 @@ st.dataframe(
     per_source,
     hide_index=True,
     width="stretch",
-    column_config={
-        "first_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "last_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "last_collected": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-    },
+    column_config={**SPAN_COLUMNS, "last_collected": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
 )
 
 sources = ["", *per_source["source"]]
@@ -96,8 +97,7 @@ else:
         hide_index=True,
         width="stretch",
         column_config={
-            "first_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "last_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            **SPAN_COLUMNS,
             "window_days": st.column_config.NumberColumn(help="empty for a level (a count at one moment)"),
             "project": st.column_config.TextColumn(help="empty for a series of no project (a denominator)"),
         },
