@@ -139,9 +139,7 @@ def write_projects(conn: duckdb.DuckDBPyConnection, projects: Sequence[Project])
     finally:
         conn.unregister("incoming_subjects")
     # the projects whose subjects changed have their series derived again when the transaction ends
-    store.run_script(conn, "project_series/touched_by_refiling.sql", {})
-    store.project_series_touched(conn)
-    conn.execute("drop table previous_subject")
+    store.note_project_series(conn, "touched_by_refiling.sql", {})
 
 
 def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:
@@ -182,8 +180,7 @@ def sync_sources(conn: duckdb.DuckDBPyConnection) -> None:
             ],
         )  # fmt: skip
         # a share declared, dropped or re-based: the project series it derives from are derived again
-        store.run_script(conn, "project_series/touched_by_shares.sql", {})
-        store.project_series_touched(conn)
+        store.note_project_series(conn, "touched_by_shares.sql", {})
 
 
 def sync_breaks(conn: duckdb.DuckDBPyConnection, path: Path = BREAKS_FILE) -> None:

@@ -73,14 +73,19 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
 _touched_project_series: set[int] = set()
 
 
-def project_series_touched(conn: duckdb.DuckDBPyConnection) -> None:
-    """Note that this connection's transaction appended to pending_project_series (sql/project_series/)."""
+def note_project_series(conn: duckdb.DuckDBPyConnection, script: str, params: dict[str, object]) -> None:
+    """Run sql/project_series/SCRIPT, which appends the project series a write touched to pending_project_series,
+    for keep_project_series to derive when the transaction ends."""
+    run_script(conn, "project_series/pending.sql", {})
+    run_script(conn, f"project_series/{script}", params)
     _touched_project_series.add(id(conn))
 
 
 def keep_project_series(conn: duckdb.DuckDBPyConnection) -> None:
-    """Derive the pending project series again (project_observation), once however many batches touched them."""
+    """Derive the pending project series again (project_observation), once however many batches touched them. The
+    pending table is laid out first: a connection given the id of a closed one that noted series has none."""
     if id(conn) in _touched_project_series:
+        run_script(conn, "project_series/pending.sql", {})
         run_script(conn, "project_series/derive.sql", {})
         _touched_project_series.discard(id(conn))
 
@@ -375,8 +380,7 @@ def keep_derived_tables(conn: duckdb.DuckDBPyConnection, source: str | None, who
     """Bring the tables the writers keep up to date for the relation incoming_batch, for the series it touched
     from its first day on (whole with `whole`): series_summary now, project_observation when the transaction ends."""
     run_script(conn, "series_summary_update.sql", {"source": source, "whole": whole})
-    run_script(conn, "project_series/touched_by_batch.sql", {"source": source, "whole": whole})
-    project_series_touched(conn)
+    note_project_series(conn, "touched_by_batch.sql", {"source": source, "whole": whole})
 
 
 def summarise_series(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:

@@ -178,7 +178,7 @@ def test_a_commit_with_nothing_pending_derives_nothing(db: Path):
     write(db, WRITES[0], 0)
     before = query(db, KEPT)
     with store.connect(db) as conn:
-        store.project_series_touched(conn)
+        store._touched_project_series.add(id(conn))  # as a closed connection with this id left it
         with store.transaction(conn):
             conn.execute("select 1")
     assert query(db, KEPT) == before

@@ -3,11 +3,7 @@
 -- rows of those series from the cut on are derived again from observation, with the shares the source declares on
 -- them, and replace the stored ones. A project published as several packages (TensorFlow) counts their sum on each
 -- day; a project's only subject is copied without grouping. Rows go in sorted by project, so that a project's
--- series sit in few row groups and a read of one project skips the rest. Nothing pending derives nothing.
-create temp table if not exists pending_project_series (
-    project_id varchar, source varchar, metric varchar, window_days integer, cut date
-);
-
+-- series sit in few row groups and a read of one project skips the rest.
 create or replace temp table touched_project_series as
 select project_id, source, metric, window_days, min(cut) as cut
 from pending_project_series

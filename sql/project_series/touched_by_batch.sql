@@ -5,10 +5,6 @@
 -- from its first day, so their shares are derived again. Appended to pending_project_series, which
 -- sql/project_series/derive.sql works off when the transaction ends (collectors.store.transaction): a bulk load
 -- of many batches derives each project series once.
-create temp table if not exists pending_project_series (
-    project_id varchar, source varchar, metric varchar, window_days integer, cut date
-);
-
 insert into pending_project_series
 with batch as (
     select b.source, b.subject, b.metric, b.window_days::integer as window_days, min(b.date::date) as first_day

@@ -17,10 +17,6 @@ group by project_id;
 delete from project_observation
 where project_id in (select project_id from refiled_project);
 
-create temp table if not exists pending_project_series (
-    project_id varchar, source varchar, metric varchar, window_days integer, cut date
-);
-
 insert into pending_project_series
 select s.project_id, s.source, m.metric, coalesce(m.window_days, 0)::integer as window_days,
     date '0001-01-01' as cut
@@ -30,3 +26,5 @@ where s.project_id in (select project_id from refiled_project)
 group by all;
 
 drop table refiled_project;
+
+drop table previous_subject;

@@ -2,10 +2,6 @@
 -- relation previous_series holds source_series as it was before): a share declared, dropped or given another
 -- denominator derives every project's mentions of that source again, with their shares. Appended to
 -- pending_project_series, as in touched_by_batch.sql; the shares no longer declared are removed here.
-create temp table if not exists pending_project_series (
-    project_id varchar, source varchar, metric varchar, window_days integer, cut date
-);
-
 create or replace temp table changed_share as
 select source, metric, share_of
 from (
