@@ -379,8 +379,10 @@ def merge_batch(conn: duckdb.DuckDBPyConnection, source: str | None, replaceable
 def keep_derived_tables(conn: duckdb.DuckDBPyConnection, source: str | None, whole: bool) -> None:
     """Bring the tables the writers keep up to date for the relation incoming_batch, for the series it touched
     from its first day on (whole with `whole`): series_summary now, project_observation when the transaction ends."""
-    run_script(conn, "series_summary_update.sql", {"source": source, "whole": whole})
-    note_project_series(conn, "touched_by_batch.sql", {"source": source, "whole": whole})
+    run_script(conn, "batch_series.sql", {"source": source})
+    run_script(conn, "series_summary_update.sql", {"whole": whole})
+    note_project_series(conn, "touched_by_batch.sql", {"whole": whole})
+    conn.execute("drop table batch_series")
 
 
 def summarise_series(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:

@@ -1,19 +1,13 @@
--- Keep series_summary with a write (collectors.store.merge_batch): the series the relation incoming_batch touches
--- ($source's alone unless it is null) are summarised again. Rows before the batch's first day (the cut) are
+-- Keep series_summary with a write (collectors.store.merge_batch): the series the batch touches (the relation
+-- batch_series, sql/batch_series.sql) are summarised again. Rows before the batch's first day (the cut) are
 -- unchanged, so when the series' largest gap ends before the cut, the stored gap still holds for them and only the
 -- rows from the cut on are put in date order; otherwise ($whole, a new series, or a gap reaching past the cut:
 -- points written into it) the whole series is.
 create or replace temp table touched_series as
-with touched as (
-    select b.source, b.subject, b.metric, b.window_days::integer as window_days, min(b.date::date) as first_day
-    from incoming_batch as b
-    where $source::varchar is null or b.source = $source
-    group by all
-),
-summarised as (
+with summarised as (
     select t.*, s.largest_gap_days, s.largest_gap_ends, s.last_collected,
         $whole::boolean or s.source is null or s.largest_gap_ends >= t.first_day as whole
-    from touched as t
+    from batch_series as t
     left join series_summary as s
         on s.source = t.source and s.subject = t.subject and s.metric = t.metric
         and coalesce(s.window_days, 0) = t.window_days
