@@ -11,16 +11,16 @@ group by all;
 
 drop table pending_project_series;
 
-create or replace temp table touched_project_metric as
-select t.project_id, t.source, t.metric as stored_metric, t.metric, t.window_days, t.cut
-from touched_project_series as t
-union all
-select t.project_id, t.source, t.metric, d.metric, t.window_days, t.cut
-from touched_project_series as t
-join source_series as d on d.source = t.source and d.share_of = t.metric;
-
+-- the stored rows of those series and of the shares derived from them
 delete from project_observation as p
-using touched_project_metric as t
+using (
+    select project_id, source, metric, window_days, cut
+    from touched_project_series
+    union all
+    select t.project_id, t.source, d.metric, t.window_days, t.cut
+    from touched_project_series as t
+    join source_series as d on d.source = t.source and d.share_of = t.metric
+) as t
 where p.project_id = t.project_id and p.source = t.source and p.metric = t.metric
     and p.window_days = t.window_days and p.date >= t.cut;
 
@@ -82,8 +82,6 @@ join touched_share as x
     on x.project_id = s.project_id and x.source = o.source and x.metric = o.metric
     and x.window_days = o.window_days and x.date = o.date
 group by s.project_id, o.source, x.share_metric, o.date, o.window_days;
-
-drop table touched_project_metric;
 
 drop table touched_subject;
 

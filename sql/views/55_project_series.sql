@@ -7,7 +7,7 @@ create or replace view project_series as
 select project_id, source, metric, date, window_days, value, denominator, origin
 from project_observation;
 
--- The subjects of the curated projects (data/projects.toml) alone: what the Overview's summaries read.
+-- The subjects of the curated projects (data/projects.toml) alone.
 create or replace view curated_subjects as
 select s.project_id, s.source, s.subject
 from project_subject as s
